@@ -8,9 +8,9 @@ namespace hotline::internal {
                               int line);
 }  // namespace hotline::internal
 
-#define HOTLINE_CHECK(condition, message)                                         \
-  do {                                                                            \
-    if (!(condition)) [[unlikely]] {                                              \
+#define HOTLINE_CHECK(condition, message)                                        \
+  do {                                                                           \
+    if (!(condition)) [[unlikely]] {                                             \
       ::hotline::internal::CheckFailed(#condition, message, __FILE__, __LINE__); \
-    }                                                                             \
+    }                                                                            \
   } while (false)

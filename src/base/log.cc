@@ -8,9 +8,8 @@ namespace {
 std::atomic<LogLevel> g_level{LogLevel::kInfo};
 LogSink& Sink() {
   static LogSink sink = [](LogLevel level, std::string_view component, std::string_view line) {
-    std::fprintf(stderr, "%s %.*s: %.*s\n", LogLevelName(level),
-                 static_cast<int>(component.size()), component.data(),
-                 static_cast<int>(line.size()), line.data());
+    std::fprintf(stderr, "%s %.*s: %.*s\n", LogLevelName(level), static_cast<int>(component.size()),
+                 component.data(), static_cast<int>(line.size()), line.data());
   };
   return sink;
 }
@@ -22,12 +21,18 @@ LogLevel GetLogLevel() { return g_level; }
 
 const char* LogLevelName(LogLevel level) {
   switch (level) {
-    case LogLevel::kTrace: return "trace";
-    case LogLevel::kDebug: return "debug";
-    case LogLevel::kInfo: return "info";
-    case LogLevel::kWarn: return "warn";
-    case LogLevel::kError: return "error";
-    case LogLevel::kOff: return "off";
+    case LogLevel::kTrace:
+      return "trace";
+    case LogLevel::kDebug:
+      return "debug";
+    case LogLevel::kInfo:
+      return "info";
+    case LogLevel::kWarn:
+      return "warn";
+    case LogLevel::kError:
+      return "error";
+    case LogLevel::kOff:
+      return "off";
   }
   return "?";
 }

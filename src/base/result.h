@@ -51,8 +51,8 @@ struct Error {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : data_(std::move(value)) {}          // NOLINT(runtime/explicit)
-  Result(Error error) : data_(std::move(error)) {}      // NOLINT(runtime/explicit)
+  Result(T value) : data_(std::move(value)) {}      // NOLINT(runtime/explicit)
+  Result(Error error) : data_(std::move(error)) {}  // NOLINT(runtime/explicit)
 
   bool ok() const { return data_.index() == 0; }
   explicit operator bool() const { return ok(); }
