@@ -97,6 +97,9 @@ struct SkillRequirement {
 };
 
 struct Step {
+  // A filter over the task (task.*, queue.*, time.*): a step whose filter does not match when the
+  // interaction would enter it is skipped. No filter: always entered.
+  std::optional<Expression> when;
   std::optional<QueueId> queue;  // agents come from this queue (default: the plan's)
   std::vector<SkillRequirement> requirements;
   std::vector<Ring> rings;                     // sorted by `after`; empty means one open ring

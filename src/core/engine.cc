@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <tuple>
 
 #include "core/engine_impl.h"
 
@@ -181,7 +182,8 @@ void Engine::Impl::EndWaiting(InteractionRec& ix, InteractionState state, std::s
   for (uint32_t a : freed) TryServeAgent(a, now);
 }
 
-void Engine::Impl::Enqueue(InteractionRec& ix, uint32_t q, bool admission, Instant now) {
+void Engine::Impl::Enqueue(InteractionRec& ix, uint32_t q, bool admission, Instant now,
+                           std::optional<uint32_t> exclude) {
   const Queue& def = QueueDef(q);
   int length_before = waiting_in_queue[q];
   if (admission) {
@@ -205,9 +207,13 @@ void Engine::Impl::Enqueue(InteractionRec& ix, uint32_t q, bool admission, Insta
   }
   bool moved = ix.state != InteractionState::kCreated;
   if (moved) --waiting_in_queue[ix.queue];
+  RemoveWaiting(ix);  // from the old lane, before forgetting it
+  ix.step = 0;
+  ix.lane = -1;
   ix.queue = q;
   ++ix.queue_gen;
   ix.excluded.clear();
+  if (exclude) ix.excluded.push_back(*exclude);
   ix.rules_fired.assign(def.exceptions.size(), false);
   ++waiting_in_queue[q];
   ix.state = InteractionState::kQueued;
@@ -247,6 +253,10 @@ void Engine::Impl::Enqueue(InteractionRec& ix, uint32_t q, bool admission, Insta
 
 void Engine::Impl::EnterStep(InteractionRec& ix, int step, Instant now) {
   const Queue& def = QueueDef(ix.queue);
+  // Filters: skip the steps whose `when` does not admit this interaction now.
+  while (step < static_cast<int>(def.plan.size()) && !StepAdmits(def.plan[step], ix, step, now)) {
+    ++step;
+  }
   if (step >= static_cast<int>(def.plan.size())) {
     PlanExhausted(ix, now);
     return;
@@ -258,13 +268,13 @@ void Engine::Impl::EnterStep(InteractionRec& ix, int step, Instant now) {
     ReleaseOffer(o, OfferState::kRescinded, "step_changed", now, false);
   }
   RemoveWaiting(ix);
-  if (step > 0) {
+  if (step != ix.step) {
     ix.excluded.clear();
     Event& e = Emit(EventType::kInteractionStepChanged, now);
     e.interaction = ix.id;
     e.queue = QueueId(ix.queue);
     e.step = step;
-    e.reason = "timeout";
+    e.reason = ix.state == InteractionState::kCreated || ix.lane < 0 ? "filter" : "timeout";
   }
   const Step& s = def.plan[step];
   ix.state = InteractionState::kQueued;
@@ -309,8 +319,10 @@ void Engine::Impl::EnterStep(InteractionRec& ix, int step, Instant now) {
     }
   }
   InsertWaiting(ix);
-  TryRoute(ix, now);
+  // Agents whose offers were withdrawn choose first, among everything waiting (this one too).
+  InteractionId id_copy = ix.id;
   for (uint32_t a : freed) TryServeAgent(a, now);
+  if (InteractionRec* live = Find(id_copy)) TryRoute(*live, now);
 }
 
 void Engine::Impl::PlanExhausted(InteractionRec& ix, Instant now) {
@@ -437,6 +449,12 @@ void Engine::Impl::SetPresenceInternal(uint32_t agent, Presence p, std::string r
   std::vector<int32_t> touched;
   for (auto& slot : a.slots) touched.push_back(slot.lane);
   for (int32_t l : touched) OnLaneCountsChanged(lanes[l], now);
+  // Route the returned interactions in line order: priority, then age.
+  std::sort(requeued.begin(), requeued.end(), [&](InteractionId x, InteractionId y) {
+    const InteractionRec& a = interactions.at(x.value());
+    const InteractionRec& b = interactions.at(y.value());
+    return std::tuple(-a.priority, a.age_since, a.id) < std::tuple(-b.priority, b.age_since, b.id);
+  });
   for (InteractionId id : requeued) {
     if (InteractionRec* ix = Find(id)) TryRoute(*ix, now);
   }
@@ -455,17 +473,22 @@ void Engine::Impl::FireTimer(const Timer& t, Instant now) {
       Find(id)->excluded.push_back(agent);
       ++a.missed_in_row;
       int max_missed = center.settings.max_missed_offers;
-      if (max_missed > 0 && a.missed_in_row >= max_missed && a.presence == Presence::kReady) {
-        SetPresenceInternal(agent, Presence::kNotReady, "missed", now);
-      } else {
+      bool missed_too_often =
+          max_missed > 0 && a.missed_in_row >= max_missed && a.presence == Presence::kReady;
+      if (!missed_too_often) {
         StartBackoff(agent, center.settings.backoff_no_answer, now);
         UpdateRoutingState(agent, now);
         Refresh(agent, now);
       }
+      // Route the missed interaction before the agent's other offers are returned to the line.
       if (InteractionRec* ix = Find(id)) TryRoute(*ix, now);
+      if (missed_too_often) SetPresenceInternal(agent, Presence::kNotReady, "missed", now);
       TryServeAgent(agent, now);
       return;
     }
+    case TimerKind::kAgentWrapupEnd:
+      EndLegWrapup(static_cast<uint32_t>(t.a), t.b, now);
+      return;
     case TimerKind::kBackoffEnd: {
       AgentRec& a = agents[t.a];
       if (!a.in_backoff || a.backoff_until > now) return;
@@ -539,6 +562,26 @@ void Engine::Impl::FireTimer(const Timer& t, Instant now) {
     default:
       return;
   }
+}
+
+void Engine::Impl::EndLegWrapup(uint32_t agent, uint64_t id, Instant now) {
+  AgentRec& a = agents[agent];
+  bool ended = false;
+  for (size_t i = 0; i < a.leg_wrapups.size();) {
+    if (id != 0 && a.leg_wrapups[i].first != id) {
+      ++i;
+      continue;
+    }
+    --a.wrapping;
+    AddLoad(agent, a.leg_wrapups[i].second, -1, now);
+    a.leg_wrapups.erase(a.leg_wrapups.begin() + static_cast<std::ptrdiff_t>(i));
+    ended = true;
+  }
+  if (!ended) return;
+  a.last_acd_end = now;
+  UpdateRoutingState(agent, now);
+  TryServeAgent(agent, now);
+  Refresh(agent, now);
 }
 
 // ---- Engine: the public face ------------------------------------------------------------------
@@ -797,8 +840,21 @@ Status Engine::TransferInteraction(InteractionId id, QueueId to, Instant now) {
   --a.assigned;
   ++a.handled;
   a.talk_time += now - ix->connected_at;
-  a.last_acd_end = now;
-  im.AddLoad(agent, ix->channel, -1, now);
+  // The agent's leg gets its after-call work, holding the slot: timed, or discretionary up to its
+  // maximum (EndAgentWrapup ends it sooner); with wrap-up none the agent is free at once.
+  WrapupPolicy policy = im.WrapupOf(*ix);
+  if (policy.mode != WrapupMode::kNone) {
+    ++a.wrapping;
+    uint64_t leg = im.next_leg_wrapup++;
+    a.leg_wrapups.emplace_back(leg, ix->channel);
+    // Discretionary with no maximum: until EndAgentWrapup.
+    if (policy.duration.count() > 0) {
+      im.AddTimer(now + policy.duration, {TimerKind::kAgentWrapupEnd, agent, leg, 0});
+    }
+  } else {
+    a.last_acd_end = now;
+    im.AddLoad(agent, ix->channel, -1, now);
+  }
   Event& e = im.Emit(EventType::kInteractionTransferred, now);
   e.interaction = id;
   e.agent = ix->agent;
@@ -807,10 +863,22 @@ Status Engine::TransferInteraction(InteractionId id, QueueId to, Instant now) {
   ix->state = InteractionState::kCreated;  // entering the new queue as a new arrival there
   ix->entry_queue = to.value();
   ix->age_since = now;
-  im.Enqueue(*ix, to.value(), false, now);
+  im.Enqueue(*ix, to.value(), false, now, agent);
   im.UpdateRoutingState(agent, now);
   im.Refresh(agent, now);
   im.TryServeAgent(agent, now);
+  return Status::Ok();
+}
+
+Status Engine::EndAgentWrapup(AgentId agent, Instant now) {
+  if (!agent.valid() || agent.value() >= impl_->agents.size()) {
+    return Error::NotFound("agent does not exist", "agent");
+  }
+  if (impl_->agents[agent.value()].leg_wrapups.empty()) {
+    return Error::FailedPrecondition("agent has no after-call work of a transferred interaction",
+                                     "agent");
+  }
+  impl_->EndLegWrapup(agent.value(), 0, now);
   return Status::Ok();
 }
 
@@ -874,8 +942,8 @@ Status Engine::BookCallback(InteractionId id, Instant now) {
   e.queue = QueueId(ix->queue);
   e.channel = Channel::kCallback;
   im.InsertWaiting(*ix);
-  im.TryRoute(*ix, now);
   for (uint32_t f : freed) im.TryServeAgent(f, now);
+  if (InteractionRec* live = im.Find(id)) im.TryRoute(*live, now);
   return Status::Ok();
 }
 

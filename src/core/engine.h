@@ -155,8 +155,13 @@ class Engine {
   Status CompleteWrapup(InteractionId interaction, std::string disposition, Instant now);
   // Before connection: the customer left, chose to leave, or the interaction was withdrawn.
   Status CancelInteraction(InteractionId interaction, CancelReason reason, Instant now);
-  // An assigned interaction goes to another queue's plan; the agent goes to wrap-up.
+  // An assigned interaction goes to another queue's plan as a new arrival there. The agent goes
+  // to wrap-up for its leg (timed: by timer; discretionary: EndAgentWrapup or the maximum) and is
+  // excluded from the interaction in the new queue.
   Status TransferInteraction(InteractionId interaction, QueueId to, Instant now);
+  // Ends the after-call work the agent holds for transferred interactions (discretionary
+  // wrap-up; timed wrap-up ends by itself).
+  Status EndAgentWrapup(AgentId agent, Instant now);
   Status ChangePriority(InteractionId interaction, int priority, Instant now);
   Status SetAttributes(InteractionId interaction, std::map<std::string, Value> attributes,
                        Instant now);

@@ -348,6 +348,7 @@ struct TrackedInteraction {
   QueueId queue;
   int step = 0;
   Instant step_entered{};
+  Instant queue_entered{};
   int priority = 0;
   Instant created_at{};
   std::optional<Instant> age_since;  // from the view, after the last step it was live
@@ -359,6 +360,8 @@ struct TrackedInteraction {
   std::set<uint32_t> ever_refused;      // rejected (any reason) or missed, ever
   std::optional<EventType> terminal;
   int terminal_events = 0;
+  std::optional<AgentId> transferred_by;  // the last transfer's agent, and when
+  Instant transferred_at{};
 };
 
 struct TrackedOffer {
@@ -519,6 +522,7 @@ class Fuzzer {
   void CmdAdvance(Instant to) {
     Begin(fmt::format("AdvanceTo(+{:.3f}s)", Rel(to)));
     if (to > now_) now_ = to;
+    last_advance_ = now_;
     engine_->AdvanceTo(now_);
     Finish(std::nullopt, Expect::kAny);
   }
@@ -596,7 +600,32 @@ class Fuzzer {
 
   void CmdTransfer(InteractionId i, QueueId to, Expect expect) {
     Begin(fmt::format("TransferInteraction(i={}, {})", IdText(i), Q(to)));
-    Finish(engine_->TransferInteraction(i, to, now_), expect);
+    std::optional<InteractionView> before = engine_->interaction(i);
+    std::optional<AgentView> agent_before;
+    if (before && before->agent.valid()) agent_before = engine_->agent(before->agent);
+    Status s = engine_->TransferInteraction(i, to, now_);
+    Finish(s, expect);
+    // engine.h: "The agent goes to wrap-up for its leg": the agent keeps holding the channel.
+    if (s.ok() && agent_before) {
+      const Queue& from = center_.queues[before->queue.value()];
+      WrapupPolicy policy = from.wrapup.value_or(center_.settings.wrapup);
+      const int k = static_cast<int>(before->channel);
+      AgentView after = engine_->agent(before->agent);
+      if (policy.mode != WrapupMode::kNone && after.load[k] < agent_before->load[k]) {
+        Violation(
+            "transfer-without-wrapup",
+            fmt::format("{} transferred i={} ({} wrap-up in {}) and its {} load went from "
+                        "{} to {}",
+                        A(before->agent), i.value(),
+                        policy.mode == WrapupMode::kTimed ? "timed" : "discretionary", from.id,
+                        ChannelName(before->channel), agent_before->load[k], after.load[k]));
+      }
+    }
+  }
+
+  void CmdEndAgentWrapup(AgentId a, Expect expect) {
+    Begin(fmt::format("EndAgentWrapup({})", A(a)));
+    Finish(engine_->EndAgentWrapup(a, now_), expect);
   }
 
   void CmdPriority(InteractionId i, int priority, Expect expect) {
@@ -725,7 +754,9 @@ class Fuzzer {
                                               Channel::kChat,  Channel::kEmail,   Channel::kEmail,
                                               Channel::kTask,  Channel::kCallback};
       spec.channel = kChannels[rng_.Below(std::size(kChannels))];
-      spec.queue = QueueId(static_cast<uint32_t>(rng_.Below(kQueueCount)));
+      // kFront twice as often: its lanes carry the exact priority-order check.
+      uint64_t q = rng_.Below(kQueueCount + 1);
+      spec.queue = QueueId(q == kQueueCount ? uint32_t{kFront} : static_cast<uint32_t>(q));
       spec.priority = RandomPriority();
       if (spec.queue == QueueId(kVipQ) && rng_.Below(2) == 0) spec.known_agent = RandomAgent();
       CmdCreate(spec, Expect::kAny);
@@ -752,15 +783,19 @@ class Fuzzer {
       CmdTransfer(Pick(s.assigned).id, QueueId(static_cast<uint32_t>(rng_.Below(kQueueCount))),
                   Expect::kAny);
     } else if (roll < 86) {
-      if (s.waiting.empty()) return CmdAdvance(now_ + Seconds(1));
-      CmdPriority(Pick(s.waiting).id, RandomPriority(), Expect::kOk);
+      if (s.live.empty()) return CmdAdvance(now_ + Seconds(1));
+      const InteractionView& v = Pick(s.live);
+      const bool waiting =
+          v.state == InteractionState::kQueued || v.state == InteractionState::kOffering;
+      CmdPriority(v.id, RandomPriority(), waiting ? Expect::kOk : Expect::kAny);
     } else if (roll < 88) {
-      if (s.waiting.empty()) return CmdAdvance(now_ + Seconds(1));
-      CmdCallback(Pick(s.waiting).id, Expect::kAny);
+      if (s.live.empty()) return CmdAdvance(now_ + Seconds(1));
+      CmdCallback(Pick(s.live).id, Expect::kAny);
     } else if (roll < 89) {
       if (s.live.empty()) return CmdAdvance(now_ + Seconds(1));
       CmdAttributes(Pick(s.live).id, Expect::kAny);
     } else if (roll < 90) {
+      if (rng_.Below(2) == 0) return CmdEndAgentWrapup(RandomAgent(), Expect::kAny);
       CmdSkill(RandomAgent(), SkillId(static_cast<uint32_t>(rng_.Below(kSkillCount))),
                static_cast<int>(rng_.Below(6)), Expect::kOk);
     } else if (roll < 92) {
@@ -834,6 +869,7 @@ class Fuzzer {
       case 9:
         return CmdAccept(OfferId(0x7FFF'FFFF'FFFFull), Expect::kFail);
       case 10:
+        if (rng_.Below(2) == 0) return CmdEndAgentWrapup(AgentId(999), Expect::kFail);
         return CmdPresence(AgentId(999), Presence::kReady, "", Expect::kFail);
       case 11: {
         InteractionSpec spec;
@@ -869,6 +905,12 @@ class Fuzzer {
       }
       for (const InteractionView& v : Look().wrapping) {
         if (!result_.failed) CmdWrapup(v.id, "resolved", Expect::kAny);
+      }
+      for (size_t a = 0; a < center_.agents.size() && !result_.failed; ++a) {
+        AgentId id(static_cast<uint32_t>(a));
+        if (engine_->agent(id).routing_state == RoutingState::kWrapup) {
+          CmdEndAgentWrapup(id, Expect::kAny);
+        }
       }
       if (round >= 20) {
         for (const InteractionView& v : Look().waiting) {
@@ -954,6 +996,7 @@ class Fuzzer {
       t->queue = q;
       t->step = step;
       t->step_entered = e.at;
+      if (step == 0 || e.type == EventType::kInteractionQueued) t->queue_entered = e.at;
       t->excluded_in_step.clear();
       if (!q.valid() || q.value() >= center_.queues.size() || step < 0 ||
           step >= static_cast<int>(center_.queues[q.value()].plan.size())) {
@@ -965,6 +1008,11 @@ class Fuzzer {
       case EventType::kInteractionQueued:
       case EventType::kInteractionStepChanged:
         enter_step(e.queue, e.step);
+        // A transfer's queued event keeps the transferring agent out (see kInteractionTransferred).
+        if (e.type == EventType::kInteractionQueued && t->transferred_by &&
+            t->transferred_at == e.at) {
+          t->excluded_in_step.insert(t->transferred_by->value());
+        }
         break;
       case EventType::kInteractionPriorityChanged:
         t->priority = e.priority;
@@ -992,6 +1040,10 @@ class Fuzzer {
         t->connected = false;
         t->agent = AgentId();
         enter_step(e.queue, 0);
+        // engine.h: the agent "is excluded from the interaction in the new queue".
+        t->excluded_in_step.insert(e.agent.value());
+        t->transferred_by = e.agent;
+        t->transferred_at = e.at;
         break;
       case EventType::kInteractionCallbackBooked:
         t->channel = Channel::kCallback;
@@ -1063,12 +1115,122 @@ class Fuzzer {
     }
   }
 
-  // The offered agent must be ready, out of back-off, on the channel, a member of the step's
-  // queue, within the open ring's tier window, meeting the step's (non-dropped) requirements, not
-  // excluded, not already ringing with it, past the known-agent window and the profile delay.
+  // Why agent `a` may not take `t` at `at` by the center definition and the events (membership of
+  // the step's queue, the open ring's tier window and dropped optional requirements, the step's
+  // requirements, exclusions, the known-agent window, the profile delay); nullopt when it may.
+  // Presence, back-off and capacity are the caller's. Where the spec leaves room, the doubt goes
+  // to the engine: `strict` false judges an offer the engine made (a narrow notion of
+  // ineligible), `strict` true judges an offer it did not make (a narrow notion of eligible).
+  std::optional<std::string> Ineligible(AgentId a, const TrackedInteraction& t, Instant at,
+                                        bool strict, const InteractionView* view) const {
+    const AgentDefinition& def = center_.agents[a.value()];
+    const TrackedAgent& ta = agents_[a.value()];
+    if (def.capacity[static_cast<int>(t.channel)] == 0) {
+      return fmt::format("capacity 0 for {}", ChannelName(t.channel));
+    }
+    if (!t.in_plan) return "the interaction was never queued";
+    const Queue& plan = center_.queues[t.queue.value()];
+    const Step& st = plan.plan[t.step];
+    const QueueId source = st.queue.value_or(t.queue);
+    const Queue& sq = center_.queues[source.value()];
+    bool member = sq.members.empty() && !sq.membership;
+    int tier = 1;
+    for (const QueueMember& m : sq.members) {
+      if (m.agent == a) {
+        member = true;
+        tier = m.tier;
+      }
+    }
+    if (!member && sq.membership) member = AgentIsBlue(def);  // the only expression (MakeCenter)
+    if (!member) return "not a member of " + sq.id;
+    const Duration elapsed = at - t.step_entered;
+    bool drop_optional = false;
+    if (!st.rings.empty()) {
+      const Ring* open = nullptr;
+      for (const Ring& ring : st.rings) {
+        if (ring.after <= elapsed) open = &ring;
+      }
+      if (!open) return "no ring is open yet";
+      if (open->max_tier && tier > *open->max_tier) {
+        return fmt::format("tier {} is outside the open ring (max_tier {})", tier, *open->max_tier);
+      }
+      drop_optional = open->drop_optional;
+    }
+    for (const SkillRequirement& req : st.requirements) {
+      if (req.optional && drop_optional) continue;
+      auto it = ta.skills.find(req.skill.value());
+      int level = it == ta.skills.end() ? 0 : it->second;
+      if (level < req.min_level) {
+        return fmt::format("requirement {} >= {}{} not met (level {})",
+                           center_.skills[req.skill.value()].id, req.min_level,
+                           req.optional ? " (optional, not dropped)" : "", level);
+      }
+    }
+    if (t.excluded_in_step.count(a.value())) return "declined or missed it in this step";
+    if (strict) {
+      if (t.ever_refused.count(a.value())) return "refused or missed it before";
+      if (view &&
+          std::find(view->excluded.begin(), view->excluded.end(), a) != view->excluded.end()) {
+        return "excluded (view)";
+      }
+    }
+    if (st.known_agent_window && t.known_agent && *t.known_agent != a &&
+        (strict ? elapsed <= *st.known_agent_window : elapsed < *st.known_agent_window)) {
+      return fmt::format("reserved for the known agent {} for {}s", A(*t.known_agent),
+                         ToSeconds(*st.known_agent_window));
+    }
+    if (def.profile) {
+      // Which queue's delay applies (the plan's or the agents') and from when (created, or the
+      // place in line) is open: lenient takes the smallest delay over the longest wait, strict the
+      // largest delay over the shortest.
+      std::optional<Duration> delay;
+      for (const ProfileQueue& pq : center_.profiles[def.profile->value()].queues) {
+        if (pq.queue == t.queue || pq.queue == source) {
+          delay = !delay   ? pq.delay
+                  : strict ? std::max(*delay, pq.delay)
+                           : std::min(*delay, pq.delay);
+        }
+      }
+      Instant since = t.created_at;
+      if (strict && view) since = std::max(since, view->age_since);
+      if (delay && at - since < *delay) {
+        return fmt::format("profile {} delays {} by {}s; it waited {}s",
+                           center_.profiles[def.profile->value()].id, plan.id, ToSeconds(*delay),
+                           ToSeconds(at - since));
+      }
+    }
+    return std::nullopt;
+  }
+
+  // Whether the agent (by its view after the step) could take one more interaction of `ch`: ready,
+  // out of back-off, spare capacity, allowed by its cross-channel rule.
+  bool Routable(AgentId a, const AgentView& v, Channel ch) const {
+    const AgentDefinition& def = center_.agents[a.value()];
+    if (v.presence != Presence::kReady || v.routing_state == RoutingState::kBackoff ||
+        v.backoff_until > now_) {
+      return false;
+    }
+    const int k = static_cast<int>(ch);
+    if (v.load[k] >= def.capacity[k]) return false;
+    int total = 0;
+    for (int l : v.load) total += l;
+    const int calls =
+        v.load[static_cast<int>(Channel::kVoice)] + v.load[static_cast<int>(Channel::kCallback)];
+    const bool is_call = ch == Channel::kVoice || ch == Channel::kCallback;
+    switch (def.cross_channel) {
+      case CrossChannelRule::kAny:
+        return true;
+      case CrossChannelRule::kSameChannelOnly:
+        return total == v.load[k];
+      case CrossChannelRule::kExclusive:
+        return is_call ? total == 0 : calls == 0;
+    }
+    return false;
+  }
+
+  // The offered agent must be ready, out of back-off, not already ringing with it, and eligible.
   void CheckOfferEligibility(const Event& e, const TrackedInteraction& t) {
     const AgentId a = e.agent;
-    const AgentDefinition& def = center_.agents[a.value()];
     const TrackedAgent& ta = agents_[a.value()];
     std::string where =
         fmt::format("{} offered i={} ({} {} step {}, {}s in step)", A(a), t.id.value(),
@@ -1082,79 +1244,11 @@ class Fuzzer {
       return bad(fmt::format("the agent is in back-off until +{:.3f}s (after a reject or a miss)",
                              Rel(ta.backoff_until)));
     }
-    if (def.capacity[static_cast<int>(t.channel)] == 0) {
-      return bad(fmt::format("the agent has capacity 0 for {}", ChannelName(t.channel)));
-    }
-    if (!t.in_plan) return bad("the interaction was never queued");
-    const Queue& plan = center_.queues[t.queue.value()];
-    const Step& st = plan.plan[t.step];
-    const QueueId source = st.queue.value_or(t.queue);
-    const Queue& sq = center_.queues[source.value()];
-    bool member = false;
-    int tier = 1;
-    if (!sq.members.empty()) {
-      for (const QueueMember& m : sq.members) {
-        if (m.agent == a) {
-          member = true;
-          tier = m.tier;
-        }
-      }
-    } else if (sq.membership) {
-      member = AgentIsBlue(def);  // the only expression used (see MakeCenter)
-    } else {
-      member = true;
-    }
-    if (!member) return bad("not a member of " + sq.id);
-    Duration elapsed = e.at - t.step_entered;
-    bool drop_optional = false;
-    if (!st.rings.empty()) {
-      const Ring* open = nullptr;
-      for (const Ring& ring : st.rings) {
-        if (ring.after <= elapsed) open = &ring;
-      }
-      if (!open) return bad("no ring is open yet");
-      if (open->max_tier && tier > *open->max_tier) {
-        return bad(
-            fmt::format("tier {} is outside the open ring (max_tier {})", tier, *open->max_tier));
-      }
-      drop_optional = open->drop_optional;
-    }
-    for (const SkillRequirement& req : st.requirements) {
-      if (req.optional && drop_optional) continue;
-      auto it = ta.skills.find(req.skill.value());
-      int level = it == ta.skills.end() ? 0 : it->second;
-      if (level < req.min_level) {
-        return bad(fmt::format("requirement {} >= {}{} not met (level {})",
-                               center_.skills[req.skill.value()].id, req.min_level,
-                               req.optional ? " (optional, not dropped)" : "", level));
-      }
-    }
-    if (t.excluded_in_step.count(a.value())) {
-      return bad("the agent declined or missed this interaction in this step");
-    }
     for (uint64_t o : t.open_offers) {
-      if (offers_[o].agent == a) return bad(fmt::format("already ringing (offer {})", o));
+      if (offers_.at(o).agent == a) return bad(fmt::format("already ringing (offer {})", o));
     }
-    if (st.known_agent_window && t.known_agent && elapsed < *st.known_agent_window &&
-        *t.known_agent != a) {
-      return bad(fmt::format("reserved for the known agent {} for {}s", A(*t.known_agent),
-                             ToSeconds(*st.known_agent_window)));
-    }
-    if (def.profile) {
-      // Lenient: the smallest delay of the plan's and the agents' queue, against the whole age.
-      Duration delay = Duration::max();
-      bool listed = false;
-      for (const ProfileQueue& pq : center_.profiles[def.profile->value()].queues) {
-        if (pq.queue == t.queue || pq.queue == source) {
-          delay = std::min(delay, pq.delay);
-          listed = true;
-        }
-      }
-      if (listed && e.at - t.created_at < delay) {
-        return bad(fmt::format("profile {} delays {} by {}s; it waited {}s",
-                               center_.profiles[def.profile->value()].id, plan.id, ToSeconds(delay),
-                               ToSeconds(e.at - t.created_at)));
-      }
+    if (std::optional<std::string> why = Ineligible(a, t, e.at, /*strict=*/false, nullptr)) {
+      bad(*why);
     }
   }
 
@@ -1215,10 +1309,45 @@ class Fuzzer {
     }
   }
 
+  // A waiting interaction must not outlive a deadline that has passed in an AdvanceTo: its step
+  // timeout, the queue's max wait, a wait rule that takes it out of the queue. Waits count from
+  // the later of entering the queue and its place in line, so the doubt goes to the engine.
+  void CheckDeadlines(const TrackedInteraction& t, const InteractionView& v) {
+    const Queue& q = center_.queues[v.queue.value()];
+    const Step& st = q.plan[v.step];
+    auto missed = [&](std::string what, Instant deadline) {
+      Violation("deadline-missed",
+                fmt::format("i={} ({}, {} step {}) is still waiting at +{:.3f}s; its {} was due "
+                            "at +{:.3f}s",
+                            v.id.value(), InteractionStateName(v.state), q.id, v.step, Rel(now_),
+                            what, Rel(deadline)));
+    };
+    if (st.timeout && t.step_entered + *st.timeout <= last_advance_) {
+      return missed("step timeout", t.step_entered + *st.timeout);
+    }
+    const Instant base = std::max(t.queue_entered, v.age_since);
+    if (q.admission.max_wait && base + *q.admission.max_wait <= last_advance_) {
+      return missed("max wait", base + *q.admission.max_wait);
+    }
+    for (const ExceptionRule& r : q.exceptions) {
+      const bool removes = r.action == ExceptionAction::kMoveToQueue ||
+                           r.action == ExceptionAction::kTimeOut ||
+                           r.action == ExceptionAction::kRouteElsewhere;
+      if (r.trigger == ExceptionTrigger::kWaitAtLeast && removes &&
+          base + r.threshold <= last_advance_) {
+        return missed("wait rule", base + r.threshold);
+      }
+    }
+  }
+
   // ---- View checks, after every step ----
 
   void CheckViews() {
     if (result_.failed) return;
+    std::vector<AgentView> agent_views;
+    for (size_t a = 0; a < center_.agents.size(); ++a) {
+      agent_views.push_back(engine_->agent(AgentId(static_cast<uint32_t>(a))));
+    }
     // Interactions.
     std::vector<InteractionId> live = engine_->LiveInteractions();
     std::set<uint64_t> live_set;
@@ -1304,6 +1433,7 @@ class Fuzzer {
       }
       if (!waiting) held[v->agent.value()][static_cast<int>(v->channel)]++;
       if (waiting) waiting_per_queue[v->queue.value()]++;
+      if (waiting) CheckDeadlines(t, *v);
       // Work conservation: nobody IsEligible for an interaction left queued.
       if (v->state == InteractionState::kQueued) {
         ++result_.probes["queued idle-agent scans"];
@@ -1314,6 +1444,16 @@ class Fuzzer {
                              fmt::format("{} in {} is queued with no offer, yet IsEligible({}) "
                                          "is true after the step",
                                          who, q.id, A(ag)));
+          }
+          // The same by the center definition: a routable agent the oracle finds eligible.
+          if (Routable(ag, agent_views[a], v->channel) &&
+              !Ineligible(ag, t, now_, /*strict=*/true, &*v)) {
+            return Violation(
+                "idle-agent-not-offered",
+                fmt::format("{} in {} step {} ({}s in step) is queued with no offer, yet {} is "
+                            "ready, has room for {} and meets every rule (IsEligible: {})",
+                            who, q.id, v->step, ToSeconds(now_ - t.step_entered), A(ag),
+                            ChannelName(v->channel), engine_->IsEligible(ag, id, now_)));
           }
         }
       }
@@ -1343,7 +1483,7 @@ class Fuzzer {
     for (size_t a = 0; a < center_.agents.size(); ++a) {
       const AgentId ag(static_cast<uint32_t>(a));
       const AgentDefinition& def = center_.agents[a];
-      AgentView view = engine_->agent(ag);
+      const AgentView& view = agent_views[a];
       std::vector<OfferView> offers = engine_->OffersOf(ag);
       pending_total += offers.size();
       std::string who = fmt::format("{} ({}, {})", def.id, PresenceName(view.presence),
@@ -1435,6 +1575,7 @@ class Fuzzer {
   std::unique_ptr<Engine> engine_;
   Instant now_;
   Instant last_event_at_{};
+  Instant last_advance_{};  // every timer due at or before this has fired
   int step_ = 0;
   int step_budget_ = 0;
   bool in_drain_ = false;
@@ -1500,7 +1641,7 @@ TEST(EngineFuzz, InvariantsHoldOverRandomCommandSequences) {
     if (r.failed) {
       // One full report per kind of violation; the others only counted.
       if (first_seed_by_kind.emplace(r.kind, seed).second) ADD_FAILURE() << r.report;
-      ++failures;
+      if (++failures <= 20) fmt::print("fuzz: {}\n", r.report.substr(0, r.report.find('\n')));
     }
   }
   std::string terminals;

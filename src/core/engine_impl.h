@@ -32,6 +32,8 @@ struct Engine::Impl {
   uint64_t next_interaction = 1;
   uint64_t next_offer = 1;
   uint64_t offer_seq = 0;
+  uint64_t next_leg_wrapup = 1;
+  void EndLegWrapup(uint32_t agent, uint64_t id, Instant now);  // 0: every one
   Output out;
 
   // ---- helpers: engine.cc ----
@@ -47,7 +49,9 @@ struct Engine::Impl {
   Duration OfferTimeoutOf(const internal::InteractionRec& ix) const;
 
   // Enters `queue`'s plan at step 0 (admission on first entry). keep_age: moved, place kept.
-  void Enqueue(internal::InteractionRec& ix, uint32_t queue, bool admission, Instant now);
+  // `exclude`: an agent who may not get it back (the one who transferred it).
+  void Enqueue(internal::InteractionRec& ix, uint32_t queue, bool admission, Instant now,
+               std::optional<uint32_t> exclude = std::nullopt);
   // Enters plan step `step` (skipping none); past the last step the plan is exhausted.
   void EnterStep(internal::InteractionRec& ix, int step, Instant now);
   void PlanExhausted(internal::InteractionRec& ix, Instant now);
@@ -97,6 +101,9 @@ struct Engine::Impl {
   void OnLaneCountsChanged(internal::Lane& lane, Instant now);
   bool LaneEmpty(const internal::Lane& lane, EmptyWhen when) const;
   double EstimatedWaitS(const internal::InteractionRec& ix) const;
+  // Whether a step's `when` filter admits `ix` now (true without a filter).
+  bool StepAdmits(const Step& step, const internal::InteractionRec& ix, int step_index,
+                  Instant now);
 };
 
 }  // namespace hotline::core

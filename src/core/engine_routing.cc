@@ -47,6 +47,81 @@ class AgentScope final : public ExpressionScope {
   const AgentRec& rec_;
 };
 
+// Expression scope over one interaction: task.<attribute>, task.wait_s, task.priority,
+// task.channel, task.queue, queue.ready_agents, queue.waiting, time.hhmm, time.dow. A bare key is
+// a task attribute (TaskRouter's habit).
+class TaskScope final : public ExpressionScope {
+ public:
+  TaskScope(const CenterDefinition& center, const InteractionRec& ix, int ready, int waiting,
+            Instant now)
+      : center_(center), ix_(ix), ready_(ready), waiting_(waiting), now_(now) {}
+  Value Lookup(const KeyPath& key) const override {
+    if (key.parts.empty()) return {};
+    const std::string& first = key.parts[0];
+    switch (key.root) {
+      case KeyRoot::kTask:
+        if (key.parts.size() == 1) {
+          if (first == "wait_s") return Value(ToSeconds(now_ - ix_.age_since));
+          if (first == "priority") return Value(ix_.priority);
+          if (first == "channel") return Value(std::string(ChannelName(ix_.channel)));
+          if (first == "queue") return Value(center_.queues[ix_.queue].id);
+        }
+        return Attribute(key.parts);
+      case KeyRoot::kBare:
+        return Attribute(key.parts);
+      case KeyRoot::kQueue:
+        if (first == "ready_agents") return Value(ready_);
+        if (first == "waiting") return Value(waiting_);
+        return {};
+      case KeyRoot::kTime: {
+        int64_t local_s =
+            ToMicros(now_) / 1'000'000 + int64_t{center_.settings.utc_offset_minutes} * 60;
+        int64_t day = local_s >= 0 ? local_s / 86400 : (local_s - 86399) / 86400;
+        int64_t of_day = local_s - day * 86400;
+        if (first == "hhmm") return Value(static_cast<int>(of_day / 3600 * 100 + of_day / 60 % 60));
+        // 1970-01-01 was a Thursday (4); ISO days: Monday 1 ... Sunday 7.
+        if (first == "dow") return Value(static_cast<int>(((day % 7 + 7) % 7 + 3) % 7 + 1));
+        return {};
+      }
+      case KeyRoot::kAgent:
+        return {};
+    }
+    return {};
+  }
+
+ private:
+  Value Attribute(const std::vector<std::string>& parts) const {
+    // Dotted attribute names are looked up whole: task.customer.tier -> "customer.tier".
+    std::string name = parts[0];
+    for (size_t i = 1; i < parts.size(); ++i) name += "." + parts[i];
+    auto it = ix_.attributes.find(name);
+    return it == ix_.attributes.end() ? Value() : it->second;
+  }
+  const CenterDefinition& center_;
+  const InteractionRec& ix_;
+  int ready_;
+  int waiting_;
+  Instant now_;
+};
+
+// Agent keys from the agent, everything else from the task: for ring `add` expressions.
+class AgentTaskScope final : public ExpressionScope {
+ public:
+  AgentTaskScope(const AgentScope& agent, const TaskScope& task) : agent_(agent), task_(task) {}
+  Value Lookup(const KeyPath& key) const override {
+    return key.root == KeyRoot::kAgent ? agent_.Lookup(key) : task_.Lookup(key);
+  }
+
+ private:
+  const AgentScope& agent_;
+  const TaskScope& task_;
+};
+
+bool ReadsTask(const Expression& e) {
+  return e.Reads(KeyRoot::kTask) || e.Reads(KeyRoot::kBare) || e.Reads(KeyRoot::kQueue) ||
+         e.Reads(KeyRoot::kTime);
+}
+
 bool IsDynamic(AgentOrder o) {
   return o == AgentOrder::kRandom || o == AgentOrder::kWeightedRandom ||
          o == AgentOrder::kLeastOccupied;
@@ -102,7 +177,10 @@ bool Engine::Impl::IsPoolMember(uint32_t agent, const Pool& pool, PoolMember* ou
     // Not a member: a ring's `add` expression may still bring the agent in.
     const auto& rings = pool.step_def->rings;
     for (size_t i = 0; i < rings.size(); ++i) {
-      if (rings[i].add && rings[i].add->Matches(AgentScope(center, def, rec))) {
+      // An expression that reads the task is decided per interaction (Check); one that reads
+      // only the agent is decided here, once.
+      if (rings[i].add &&
+          (ReadsTask(*rings[i].add) || rings[i].add->Matches(AgentScope(center, def, rec)))) {
         m.added_by_ring = static_cast<int>(i);
         m.tier = std::numeric_limits<int>::max();
         *out = m;
@@ -389,6 +467,19 @@ Ineligibility Engine::Impl::Check(uint32_t agent, const PoolMember& m, const Int
         *until = ix.step_since + step.rings[m.added_by_ring].after;
         return Ineligibility::kRingNotOpen;
       }
+      // Some open ring's `add` must admit this agent for this interaction.
+      const Lane& lane = lanes[ix.lane];
+      AgentScope agent_scope(center, center.agents[agent], agents[agent]);
+      TaskScope task_scope(center, ix, lane.ready, waiting_in_queue[ix.queue], now);
+      AgentTaskScope both(agent_scope, task_scope);
+      bool admitted = false;
+      for (int r = m.added_by_ring; r <= ring && !admitted; ++r) {
+        admitted = step.rings[r].add && step.rings[r].add->Matches(both);
+      }
+      if (!admitted) {
+        *until = opens([](const Ring& r, int) { return r.add.has_value(); });
+        return *until == Instant::max() ? Ineligibility::kNotMember : Ineligibility::kRingNotOpen;
+      }
     } else if (step.rings[ring].max_tier && m.tier > *step.rings[ring].max_tier) {
       *until = opens([&](const Ring& r, int) { return !r.max_tier || m.tier <= *r.max_tier; });
       return Ineligibility::kRingNotOpen;
@@ -659,6 +750,13 @@ void Engine::Impl::OnLaneCountsChanged(Lane& lane, Instant now) {
       if (it != interactions.end()) TryRoute(it->second, now);
     }
   }
+}
+
+bool Engine::Impl::StepAdmits(const Step& step, const InteractionRec& ix, int step_index,
+                              Instant now) {
+  if (!step.when) return true;
+  const Lane& lane = lanes[LaneOf(pools_of_queue[ix.queue][step_index], ix.channel)];
+  return step.when->Matches(TaskScope(center, ix, lane.ready, waiting_in_queue[ix.queue], now));
 }
 
 double Engine::Impl::EstimatedWaitS(const InteractionRec& ix) const {

@@ -93,8 +93,10 @@ struct AgentRec {
   Duration talk_time{0};
   Instant last_acd_end{};
   Instant logged_in_at{};
-  Duration busy_time{0};                        // busy or wrap-up, closed spans, for least_occupied
-  Instant busy_since{};                         // start of the open busy span, when holding work
+  Duration busy_time{0};  // busy or wrap-up, closed spans, for least_occupied
+  Instant busy_since{};   // start of the open busy span, when holding work
+  // After-call work of transferred legs (no interaction of its own): (id, channel).
+  std::vector<std::pair<uint64_t, Channel>> leg_wrapups;
   uint64_t last_offer_seq = 0;                  // for round_robin
   std::vector<std::pair<uint32_t, int>> pools;  // (pool, member index)
   std::vector<LaneSlot> slots;
@@ -139,15 +141,16 @@ struct OfferRec {
 };
 
 enum class TimerKind : uint8_t {
-  kOfferTimeout,  // a: offer id
-  kWrapupEnd,     // a: interaction, b: generation
-  kBackoffEnd,    // a: agent
-  kRecheck,       // a: interaction, b: generation: rings, delays, known-agent window
-  kStepTimeout,   // a: interaction, b: generation
-  kMaxWait,       // a: interaction, b: generation
-  kRuleWait,      // a: interaction, b: generation, c: rule index
-  kNoAgents,      // a: interaction, b: generation, c: rule index (-1: admission max wait)
-  kProgressive,   // a: interaction, b: generation
+  kOfferTimeout,    // a: offer id
+  kWrapupEnd,       // a: interaction, b: generation
+  kBackoffEnd,      // a: agent
+  kRecheck,         // a: interaction, b: generation: rings, delays, known-agent window
+  kStepTimeout,     // a: interaction, b: generation
+  kMaxWait,         // a: interaction, b: generation
+  kRuleWait,        // a: interaction, b: generation, c: rule index
+  kNoAgents,        // a: interaction, b: generation, c: rule index (-1: admission max wait)
+  kProgressive,     // a: interaction, b: generation
+  kAgentWrapupEnd,  // a: agent, c: channel: after-call work of a transferred interaction
 };
 
 struct Timer {
