@@ -24,10 +24,10 @@ namespace hotline::core {
 
 enum class AgentOrder : uint8_t {
   kLongestIdle,            // longest since the end of the last ACD interaction (default)
-  kLeastTalkTime,          // least talk time today
-  kFewestHandled,          // fewest interactions handled today
+  kLeastTalkTime,          // least talk time since login
+  kFewestHandled,          // fewest interactions handled since login
   kMostSkilled,            // highest sum of levels in the step's required skills
-  kRoundRobin,             // least recently offered an interaction of this queue
+  kRoundRobin,             // least recently offered an interaction (of any queue)
   kTopDown,                // by position, always from the top (alias: linear)
   kSequentialByPosition,   // by tier, then position
   kRandom,                 // uniformly at random (seeded)
@@ -113,7 +113,7 @@ struct Step {
 // ---- Admission and overflow: exception rules --------------------------------------------------
 
 enum class ExceptionTrigger : uint8_t {
-  kWaitAtLeast,           // waited >= threshold (since entering the queue)
+  kWaitAtLeast,           // waited >= threshold (its age in line, kept across moves)
   kQueueLengthAtLeast,    // on arrival, `count` or more interactions already waiting
   kNoEligibleAgentsFor,   // no eligible agent logged in for `threshold`
   kEstimatedWaitAtLeast,  // on arrival, the estimated wait is >= threshold

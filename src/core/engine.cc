@@ -425,6 +425,8 @@ void Engine::Impl::SetPresenceInternal(uint32_t agent, Presence p, std::string r
     a.logged_in_at = now;
     a.last_acd_end = now;
     a.busy_time = Duration(0);
+    a.talk_time = Duration(0);  // least_talk_time and fewest_handled count from login
+    a.handled = 0;
     a.missed_in_row = 0;
     a.state_since = now;
   }

@@ -3,9 +3,31 @@
 // events the step emitted.
 //
 // Each seed builds its own center (the queues are fixed, the agents' skills, capacities,
-// cross-channel rules and profiles are random), runs `steps` random commands, then drains: every
-// agent ready, every offer accepted, everything ended and wrapped up, the rest canceled, time moved
-// far ahead. Every created interaction must then have reached exactly one terminal state.
+// cross-channel rules and profiles are random), runs `steps` random commands (time advances,
+// presence, arrivals, accept / reject, end, wrap-up, cancel, transfer, priority, callback, skills,
+// and commands that must fail), then drains: every agent ready, every offer accepted, everything
+// ended and wrapped up, the rest canceled, time moved far ahead.
+//
+// Checked after every step:
+//  - a failed command emitted nothing; commands the header says fail (accepting an answered offer,
+//    ending a queued interaction, ...) fail, and those that must work (accepting a pending offer)
+//    work;
+//  - no agent over capacity, cross-channel rules kept, a logged-out agent holds nothing;
+//  - every offer went to a ready agent out of back-off, a member of the step's queue within the
+//    open ring, meeting the (not dropped) requirements, not excluded, past the known-agent window
+//    and the profile delay; ring_all rang every ready eligible agent of the best tier, parallel(n)
+//    rang n when it could;
+//  - no queued interaction is left while a routable agent may take it (by IsEligible and by the
+//    center definition), and no deadline (step timeout, max wait, wait rule) is overdue;
+//  - in kFront (single, strict, FIFO) an agent is never offered an interaction while one it may
+//  take
+//    waits in the same lane with a higher priority or, at equal priority, an older place in line;
+//  - at most one terminal event per interaction and nothing about it afterwards; LiveInteractions()
+//    holds exactly the non-terminal ones; the state rebuilt from the events (queue, step, priority,
+//    channel, presence, open offers, connected agent) matches the views; offers and interactions
+//    agree; QueueView.waiting counts the waiting interactions;
+// and after the drain every interaction reached exactly one terminal state, nobody holds anything,
+// no timer is left. A second test runs seeds twice and compares the event and effect streams.
 //
 // Environment knobs, to reproduce one failure:
 //   HOTLINE_FUZZ_SEED=<n>     run only this seed
@@ -21,6 +43,7 @@
 #include <cstdlib>
 #include <deque>
 #include <functional>
+#include <limits>
 #include <map>
 #include <optional>
 #include <set>
@@ -160,7 +183,8 @@ CenterDefinition MakeCenter(uint64_t seed) {
     q.offer_timeout = Seconds(15);
     c.queues.push_back(std::move(q));
   }
-  // kTechQ: random order, ring_all, LIFO, membership by expression, max length, a priority rule.
+  // kTechQ: random order, ring_all, LIFO, membership by expression (tier 1) plus a few static
+  // members on worse tiers, max length, a priority rule.
   {
     Queue q;
     q.id = "tech";
@@ -169,6 +193,9 @@ CenterDefinition MakeCenter(uint64_t seed) {
     q.offer_mode = OfferMode::kRingAll;
     q.lifo = true;
     q.membership = MustParse("agent.team == \"blue\"");
+    for (int i = 0; i < kAgentCount; i += 4) {
+      q.members.push_back(QueueMember{AgentId(i), 2 + static_cast<int>(r.Below(2)), i});
+    }
     Step s;
     s.requirements = {Req(kTech, 2)};
     q.plan = {s};
@@ -477,6 +504,7 @@ class Fuzzer {
 
   void Begin(std::string desc) {
     engine_->ClearOutput();
+    step_start_ = now_;
     ++step_;
     recent_.push_back(fmt::format("#{} +{:.3f}s {}", step_, Rel(now_), desc));
     if (recent_.size() > 15) recent_.pop_front();
@@ -511,10 +539,13 @@ class Fuzzer {
 
     order_checks_.clear();
     newly_terminal_.clear();
+    touched_agents_.clear();
+    multi_offers_.clear();
     for (size_t i = 0; i < out.events.size(); ++i) ProcessEvent(out.events[i], i);
     CheckRingEffects(out);
     CheckViews();
     CheckOrder();
+    CheckRingAll();
   }
 
   // ---- Commands ----
@@ -932,6 +963,23 @@ class Fuzzer {
       }
       return Violation("drain-incomplete", "still live after the drain:" + list);
     }
+    // Everything ended long ago: nobody holds anything, no timer is left.
+    for (size_t a = 0; a < center_.agents.size(); ++a) {
+      AgentView v = engine_->agent(AgentId(static_cast<uint32_t>(a)));
+      int total = 0;
+      for (int l : v.load) total += l;
+      if (total != 0 || v.pending_offers != 0) {
+        return Violation("load-leak",
+                         fmt::format("{} still holds {} interactions and {} offers after the drain "
+                                     "(routing state {})",
+                                     center_.agents[a].id, total, v.pending_offers,
+                                     RoutingStateName(v.routing_state)));
+      }
+    }
+    if (engine_->NextDeadline() != Instant::max()) {
+      return Violation("timer-leak", fmt::format("a timer is still due at +{:.3f}s after the drain",
+                                                 Rel(engine_->NextDeadline())));
+    }
     for (const auto& [id, t] : interactions_) {
       if (t.terminal_events != 1) {
         return Violation("terminal-count",
@@ -950,6 +998,7 @@ class Fuzzer {
     }
     if (e.at > now_) Violation("event-in-future", FormatEvent(e) + " is later than now");
     last_event_at_ = std::max(last_event_at_, e.at);
+    if (e.agent.valid()) touched_agents_.insert(e.agent.value());
     if (e.agent.valid() && e.agent.value() >= center_.agents.size()) {
       return Violation("bad-agent", FormatEvent(e));
     }
@@ -1022,6 +1071,12 @@ class Fuzzer {
           return Violation("bad-offer-id", FormatEvent(e));
         }
         CheckOfferEligibility(e, *t);
+        if (t->in_plan && !center_.queues[t->queue.value()].plan[t->step].queue &&
+            (center_.queues[t->queue.value()].offer_mode == OfferMode::kRingAll ||
+             center_.queues[t->queue.value()].offer_mode == OfferMode::kParallel)) {
+          auto [it, fresh] = multi_offers_.try_emplace(t->id.value(), e.at, std::set<uint32_t>{});
+          it->second.second.insert(e.agent.value());
+        }
         ++result_.probes["offer eligibility"];
         RecordOrderCheck(e, index, *t);
         offers_[e.offer.value()] = TrackedOffer{e.interaction, e.agent, t->channel, true};
@@ -1115,6 +1170,18 @@ class Fuzzer {
     }
   }
 
+  // The agent's tier in the queue when it is a member: static members (with their tier) and/or the
+  // membership expression (tier 1); with neither, everyone (tier 1).
+  std::optional<int> MemberTier(AgentId a, const Queue& q) const {
+    for (const QueueMember& m : q.members) {
+      if (m.agent == a) return m.tier;
+    }
+    if (q.members.empty() && !q.membership) return 1;
+    // The only membership expression is on kTechQ (see MakeCenter).
+    if (q.membership && AgentIsBlue(center_.agents[a.value()])) return 1;
+    return std::nullopt;
+  }
+
   // Why agent `a` may not take `t` at `at` by the center definition and the events (membership of
   // the step's queue, the open ring's tier window and dropped optional requirements, the step's
   // requirements, exclusions, the known-agent window, the profile delay); nullopt when it may.
@@ -1133,16 +1200,9 @@ class Fuzzer {
     const Step& st = plan.plan[t.step];
     const QueueId source = st.queue.value_or(t.queue);
     const Queue& sq = center_.queues[source.value()];
-    bool member = sq.members.empty() && !sq.membership;
-    int tier = 1;
-    for (const QueueMember& m : sq.members) {
-      if (m.agent == a) {
-        member = true;
-        tier = m.tier;
-      }
-    }
-    if (!member && sq.membership) member = AgentIsBlue(def);  // the only expression (MakeCenter)
-    if (!member) return "not a member of " + sq.id;
+    const std::optional<int> member_tier = MemberTier(a, sq);
+    if (!member_tier) return "not a member of " + sq.id;
+    const int tier = *member_tier;
     const Duration elapsed = at - t.step_entered;
     bool drop_optional = false;
     if (!st.rings.empty()) {
@@ -1297,6 +1357,61 @@ class Fuzzer {
     }
   }
 
+  // ring_all rings "every eligible agent of the best tier at once"; parallel(n) "the best n agents
+  // at once". Judged only against agents no event of this step named and whose view did not change
+  // (a back-off can end silently): their presence, back-off and load were the same all step long.
+  void CheckRingAll() {
+    if (result_.failed || views_before_.empty()) return;
+    for (const auto& [id, offered] : multi_offers_) {
+      std::optional<InteractionView> v = engine_->interaction(InteractionId(id));
+      if (!v || v->state != InteractionState::kOffering) continue;
+      const TrackedInteraction& t = interactions_.at(id);
+      const Queue& q = center_.queues[t.queue.value()];
+      const bool parallel = q.offer_mode == OfferMode::kParallel;
+      if (parallel) {
+        // Only a decision made whole in this step, that rang fewer than n.
+        bool all_new = true;
+        for (OfferId o : v->pending_offers) {
+          std::optional<OfferView> ov = engine_->offer(o);
+          all_new &= ov && offered.second.count(ov->agent.value()) > 0;
+        }
+        if (!all_new || static_cast<int>(v->pending_offers.size()) >= q.parallel_count) continue;
+      }
+      int best = std::numeric_limits<int>::max();
+      for (uint32_t a : offered.second) {
+        best = std::min(best, MemberTier(AgentId(a), q).value_or(best));
+      }
+      for (size_t a = 0; a < center_.agents.size(); ++a) {
+        const AgentId ag(static_cast<uint32_t>(a));
+        if (touched_agents_.count(ag.value()) || offered.second.count(ag.value())) continue;
+        const AgentView& before = views_before_[a];
+        const AgentView& after = agent_views_[a];
+        if (before.presence != after.presence || before.routing_state != after.routing_state ||
+            before.load != after.load || before.backoff_until != after.backoff_until ||
+            before.backoff_until > step_start_) {
+          continue;
+        }
+        std::optional<int> tier = MemberTier(ag, q);
+        if (!tier || (!parallel && *tier > best)) continue;
+        if (!Routable(ag, after, t.channel)) continue;
+        // Eligible already just before the offer: a delay or ring ending at that very instant
+        // is a tie with the timer that made the offer, in an order the spec leaves open.
+        if (Ineligible(ag, t, offered.first - Duration(1), /*strict=*/true, &*v)) continue;
+        if (parallel) {
+          return Violation(
+              "parallel-missed-agent",
+              fmt::format("parallel({}) {} rang i={} on {} agent(s) but {} was ready "
+                          "and eligible and not rung",
+                          q.parallel_count, q.id, id, v->pending_offers.size(), A(ag)));
+        }
+        return Violation(*tier < best ? "ring-all-not-best-tier" : "ring-all-missed-agent",
+                         fmt::format("ring_all {} rang i={} on tier {} ({} agents) but {} (tier "
+                                     "{}) was ready and eligible and not rung",
+                                     q.id, id, best, offered.second.size(), A(ag), *tier));
+      }
+    }
+  }
+
   void CheckRingEffects(const Output& out) {
     std::set<uint64_t> rung;
     for (const Effect& f : out.effects) {
@@ -1344,10 +1459,12 @@ class Fuzzer {
 
   void CheckViews() {
     if (result_.failed) return;
-    std::vector<AgentView> agent_views;
+    views_before_ = std::move(agent_views_);
+    agent_views_.clear();
     for (size_t a = 0; a < center_.agents.size(); ++a) {
-      agent_views.push_back(engine_->agent(AgentId(static_cast<uint32_t>(a))));
+      agent_views_.push_back(engine_->agent(AgentId(static_cast<uint32_t>(a))));
     }
+    const std::vector<AgentView>& agent_views = agent_views_;
     // Interactions.
     std::vector<InteractionId> live = engine_->LiveInteractions();
     std::set<uint64_t> live_set;
@@ -1589,6 +1706,12 @@ class Fuzzer {
   std::map<uint64_t, TrackedOffer> offers_;
   std::vector<TrackedAgent> agents_;
   std::vector<OrderCheck> order_checks_;
+  std::set<uint32_t> touched_agents_;    // agents named by an event of this step
+  Instant step_start_{};                 // now_ when the step began
+  std::vector<AgentView> agent_views_;   // after this step (CheckViews)
+  std::vector<AgentView> views_before_;  // after the previous step
+  // Ring-all interactions offered in this step: when first, and to whom.
+  std::map<uint64_t, std::pair<Instant, std::set<uint32_t>>> multi_offers_;
   std::vector<OfferId> accepted_;
   std::optional<OfferId> accept_again_;
   std::optional<std::pair<InteractionId, std::optional<AgentId>>> pending_known_agent_;
@@ -1661,7 +1784,7 @@ TEST(EngineFuzz, InvariantsHoldOverRandomCommandSequences) {
 
 TEST(EngineFuzz, SameSeedSameEventStream) {
   std::signal(SIGABRT, OnAbort);
-  SeedRange seeds = Seeds(30);
+  SeedRange seeds = Seeds(50);
   for (int k = 0; k < seeds.count; ++k) {
     const uint64_t seed = seeds.first + static_cast<uint64_t>(k);
     RunResult a = Fuzzer(seed, seeds.steps, false).Run();

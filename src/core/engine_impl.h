@@ -18,6 +18,9 @@ struct Engine::Impl {
   // ---- state ----
   CenterDefinition center;
   Random random;
+  // Node memory for the containers that churn per decision (lane indexes, timers). Declared
+  // before them: it must outlive them.
+  std::pmr::unsynchronized_pool_resource node_memory;
   std::vector<internal::AgentRec> agents;
   std::vector<internal::Pool> pools;
   std::vector<std::vector<uint32_t>> pools_of_queue;  // queue -> pool per step
@@ -27,7 +30,7 @@ struct Engine::Impl {
   std::vector<int> waiting_in_queue;
   std::vector<double> mean_handle_s;                  // per queue, for estimated wait
   std::vector<std::vector<Duration>> profile_delays;  // per queue: distinct delays > 0
-  std::map<std::pair<Instant, uint64_t>, internal::Timer> timers;
+  std::pmr::map<std::pair<Instant, uint64_t>, internal::Timer> timers{&node_memory};
   uint64_t timer_seq = 0;
   uint64_t next_interaction = 1;
   uint64_t next_offer = 1;

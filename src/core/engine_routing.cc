@@ -231,7 +231,7 @@ int32_t Engine::Impl::LaneOf(uint32_t pool_index, Channel c) {
   int32_t& lane_index = pool.lane[static_cast<int>(c)];
   if (lane_index >= 0) return lane_index;
   lane_index = static_cast<int32_t>(lanes.size());
-  lanes.emplace_back();
+  lanes.emplace_back(&node_memory);
   Lane& lane = lanes.back();
   lane.pool = pool_index;
   lane.channel = c;

@@ -10,6 +10,7 @@
 
 #include <array>
 #include <map>
+#include <memory_resource>
 #include <set>
 #include <string>
 #include <unordered_map>
@@ -54,11 +55,13 @@ struct Pool {
 };
 
 struct Lane {
+  // The indexes allocate from the engine's node pool: they churn on every decision.
+  explicit Lane(std::pmr::memory_resource* memory) : available(memory), waiting(memory) {}
   uint32_t pool = 0;
   Channel channel = Channel::kVoice;
-  std::set<AgentKey> available;  // routable agents
-  std::set<WaitKey> waiting;     // queued interactions (not those being offered)
-  int members = 0;               // pool members with capacity on the channel
+  std::pmr::set<AgentKey> available;  // routable agents
+  std::pmr::set<WaitKey> waiting;     // queued interactions (not those being offered)
+  int members = 0;                    // pool members with capacity on the channel
   int logged_in = 0;
   int ready = 0;
   std::map<int, int> logged_in_by_tier;  // regular members only
