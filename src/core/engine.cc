@@ -142,8 +142,10 @@ void Engine::Impl::ReleaseOffer(OfferRec& offer_ref, OfferState how, std::string
   Effect_(EffectType::kStopRinging, ix, offer.agent, offer.id);
   if (requeue && ix.offers.empty() && ix.state == InteractionState::kOffering) {
     ix.state = InteractionState::kQueued;
-    InsertWaiting(ix);
   }
+  bool back_in_line = requeue && (ix.state == InteractionState::kQueued ||
+                                  (ix.state == InteractionState::kOffering && TakesMoreAgents(ix)));
+  if (back_in_line && !ix.in_waiting && ix.lane >= 0) InsertWaiting(ix);
   UpdateRoutingState(offer.agent, now);
   Refresh(offer.agent, now);
 }
@@ -548,14 +550,15 @@ void Engine::Impl::FireTimer(const Timer& t, Instant now) {
     }
     case TimerKind::kProgressive: {
       if (ix->generation != t.b || ix->state != InteractionState::kOffering) return;
-      // Ring one more agent, keeping the others ringing.
+      // Ring one more agent, keeping the others ringing; again after the next step.
       ix->state = InteractionState::kQueued;
       InteractionId id = ix->id;
-      size_t before = ix->offers.size();
       TryRoute(*ix, now);
       InteractionRec* live = Find(id);
-      if (live != nullptr && live->offers.size() == before) {
-        live->state = InteractionState::kOffering;
+      if (live != nullptr && live->state == InteractionState::kQueued) {
+        live->state = InteractionState::kOffering;  // nobody more to ring: still ringing
+      }
+      if (live != nullptr && live->state == InteractionState::kOffering) {
         AddTimer(now + QueueDef(live->queue).progressive_step,
                  {TimerKind::kProgressive, id.value(), live->generation, 0});
       }
@@ -714,6 +717,7 @@ Status Engine::AcceptOffer(OfferId offer, Instant now) {
     im.ReleaseOffer(other, OfferState::kRescinded, "accepted_elsewhere", now, false);
   }
   ix.state = InteractionState::kAssigned;
+  im.RemoveWaiting(ix);
   --im.waiting_in_queue[ix.queue];
   ix.agent = AgentId(o.agent);
   ix.connected_at = now;

@@ -1071,6 +1071,7 @@ class Fuzzer {
           return Violation("bad-offer-id", FormatEvent(e));
         }
         CheckOfferEligibility(e, *t);
+        CheckRingAllAddition(e, *t);
         if (t->in_plan && !center_.queues[t->queue.value()].plan[t->step].queue &&
             (center_.queues[t->queue.value()].offer_mode == OfferMode::kRingAll ||
              center_.queues[t->queue.value()].offer_mode == OfferMode::kParallel)) {
@@ -1357,6 +1358,25 @@ class Fuzzer {
     }
   }
 
+  // An agent added to a ring_all interaction that already rings is of the best tier: no worse than
+  // the agents ringing.
+  void CheckRingAllAddition(const Event& e, const TrackedInteraction& t) {
+    if (!t.in_plan || t.open_offers.empty()) return;
+    const Queue& q = center_.queues[t.queue.value()];
+    if (q.offer_mode != OfferMode::kRingAll || q.plan[t.step].queue) return;
+    std::optional<int> tier = MemberTier(e.agent, q);
+    for (uint64_t o : t.open_offers) {
+      const AgentId other = offers_.at(o).agent;
+      std::optional<int> other_tier = MemberTier(other, q);
+      if (tier && other_tier && *tier > *other_tier) {
+        return Violation("ring-all-worse-tier-added",
+                         fmt::format("ring_all {} added {} (tier {}) to i={} while {} (tier {}) "
+                                     "rings it",
+                                     q.id, A(e.agent), *tier, t.id.value(), A(other), *other_tier));
+      }
+    }
+  }
+
   // ring_all rings "every eligible agent of the best tier at once"; parallel(n) "the best n agents
   // at once". Judged only against agents no event of this step named and whose view did not change
   // (a back-off can end silently): their presence, back-off and load were the same all step long.
@@ -1377,13 +1397,16 @@ class Fuzzer {
         }
         if (!all_new || static_cast<int>(v->pending_offers.size()) >= q.parallel_count) continue;
       }
-      int best = std::numeric_limits<int>::max();
-      for (uint32_t a : offered.second) {
-        best = std::min(best, MemberTier(AgentId(a), q).value_or(best));
+      // Who rings now (offers of earlier steps included), and the best tier among them.
+      std::set<uint32_t> ringing;
+      for (OfferId o : v->pending_offers) {
+        if (std::optional<OfferView> ov = engine_->offer(o)) ringing.insert(ov->agent.value());
       }
+      int best = std::numeric_limits<int>::max();
+      for (uint32_t a : ringing) best = std::min(best, MemberTier(AgentId(a), q).value_or(best));
       for (size_t a = 0; a < center_.agents.size(); ++a) {
         const AgentId ag(static_cast<uint32_t>(a));
-        if (touched_agents_.count(ag.value()) || offered.second.count(ag.value())) continue;
+        if (touched_agents_.count(ag.value()) || ringing.count(ag.value())) continue;
         const AgentView& before = views_before_[a];
         const AgentView& after = agent_views_[a];
         if (before.presence != after.presence || before.routing_state != after.routing_state ||
@@ -1407,7 +1430,7 @@ class Fuzzer {
         return Violation(*tier < best ? "ring-all-not-best-tier" : "ring-all-missed-agent",
                          fmt::format("ring_all {} rang i={} on tier {} ({} agents) but {} (tier "
                                      "{}) was ready and eligible and not rung",
-                                     q.id, id, best, offered.second.size(), A(ag), *tier));
+                                     q.id, id, best, ringing.size(), A(ag), *tier));
       }
     }
   }

@@ -101,6 +101,11 @@ struct Engine::Impl {
   // Offers the best waiting interactions of its lanes to `agent` while it has capacity.
   void TryServeAgent(uint32_t agent, Instant now);
   void MakeOffer(internal::InteractionRec& ix, uint32_t agent, Instant now);
+  // Parallel and ring-all interactions stay in line while ringing, for agents who free up, as
+  // long as they can take more agents.
+  bool TakesMoreAgents(const internal::InteractionRec& ix) const;
+  // The best (lowest) tier among the agents ringing with `ix`; INT_MAX when none.
+  int RingingTier(const internal::InteractionRec& ix) const;
   void OnLaneCountsChanged(internal::Lane& lane, Instant now);
   bool LaneEmpty(const internal::Lane& lane, EmptyWhen when) const;
   double EstimatedWaitS(const internal::InteractionRec& ix) const;

@@ -453,6 +453,10 @@ Ineligibility Engine::Impl::Check(uint32_t agent, const PoolMember& m, const Int
     *until = ix.known_until;
     return Ineligibility::kKnownAgentOnly;
   }
+  if (ix.state == InteractionState::kOffering && !ix.offers.empty() &&
+      QueueDef(ix.queue).offer_mode == OfferMode::kRingAll && m.tier > RingingTier(ix)) {
+    return Ineligibility::kRingNotOpen;  // a better tier is ringing
+  }
   const Step& step = *pools[lanes[ix.lane].pool].step_def;
   if (!step.rings.empty()) {
     int ring = ix.opened_ring;
@@ -531,13 +535,23 @@ void Engine::Impl::RemoveWaiting(InteractionRec& ix) {
 }
 
 void Engine::Impl::TryRoute(InteractionRec& ix, Instant now) {
-  if (ix.state != InteractionState::kQueued || ix.lane < 0) return;
-  UpdateRing(ix, now);
+  if (ix.lane < 0) return;
   Lane& lane = lanes[ix.lane];
   const Queue& q = QueueDef(pools[lane.pool].queue);
+  // A ringing interaction may take more agents only in the modes that ring several.
+  bool several = q.offer_mode == OfferMode::kParallel || q.offer_mode == OfferMode::kRingAll;
+  if (ix.state != InteractionState::kQueued &&
+      !(several && ix.state == InteractionState::kOffering)) {
+    return;
+  }
+  UpdateRing(ix, now);
   size_t want = 1;
-  if (q.offer_mode == OfferMode::kParallel) want = static_cast<size_t>(q.parallel_count);
+  if (q.offer_mode == OfferMode::kParallel) {
+    size_t n = static_cast<size_t>(q.parallel_count);
+    want = ix.offers.size() >= n ? 0 : n - ix.offers.size();
+  }
   if (q.offer_mode == OfferMode::kRingAll) want = std::numeric_limits<size_t>::max();
+  if (want == 0) return;
 
   struct Candidate {
     AgentKey key;
@@ -552,16 +566,8 @@ void Engine::Impl::TryRoute(InteractionRec& ix, Instant now) {
       if (m == nullptr || Check(key.agent, *m, ix, now, &until) != Ineligibility::kEligible) {
         continue;
       }
-      if (q.offer_mode == OfferMode::kRingAll && !chosen.empty() && m->tier != chosen[0].tier) {
-        continue;  // ring all: only the best tier
-      }
       chosen.push_back({key, {}, m->tier});
       if (chosen.size() >= want) break;
-    }
-    if (q.offer_mode == OfferMode::kRingAll && !chosen.empty()) {
-      int best = chosen[0].tier;
-      for (auto& c : chosen) best = std::min(best, c.tier);
-      std::erase_if(chosen, [&](const Candidate& c) { return c.tier != best; });
     }
   } else {
     std::vector<Candidate> all;
@@ -605,12 +611,16 @@ void Engine::Impl::TryRoute(InteractionRec& ix, Instant now) {
     };
     std::sort(all.begin(), all.end(), less);
     for (auto& c : all) {
-      if (q.offer_mode == OfferMode::kRingAll) {
-        if (!chosen.empty() && c.tier != chosen[0].tier) continue;
-      }
       chosen.push_back(c);
       if (chosen.size() >= want) break;
     }
+  }
+  if (q.offer_mode == OfferMode::kRingAll && !chosen.empty()) {
+    // Ring all: every eligible agent of the best tier among the eligible (Check keeps out the
+    // tiers worse than one already ringing).
+    int best = chosen[0].tier;
+    for (auto& c : chosen) best = std::min(best, c.tier);
+    std::erase_if(chosen, [&](const Candidate& c) { return c.tier != best; });
   }
   if (chosen.empty()) return;
   InteractionId id = ix.id;
@@ -618,10 +628,6 @@ void Engine::Impl::TryRoute(InteractionRec& ix, Instant now) {
     InteractionRec* live = Find(id);
     if (live == nullptr) return;
     MakeOffer(*live, c.key.agent, now);
-  }
-  if (q.offer_mode == OfferMode::kProgressive) {
-    AddTimer(now + q.progressive_step,
-             {internal::TimerKind::kProgressive, id.value(), ix.generation, 0});
   }
 }
 
@@ -666,7 +672,10 @@ void Engine::Impl::TryServeAgent(uint32_t agent, Instant now) {
       }
     }
     if (best == nullptr) return;
+    InteractionId id = best->id;
     MakeOffer(*best, agent, now);
+    // Parallel and ring-all ring the other eligible agents too.
+    if (InteractionRec* live = Find(id)) TryRoute(*live, now);
   }
 }
 
@@ -682,8 +691,8 @@ void Engine::Impl::MakeOffer(InteractionRec& ix, uint32_t agent, Instant now) {
       AddTimer(offer.deadline, {internal::TimerKind::kOfferTimeout, offer.id.value(), 0, 0});
   offers.emplace(offer.id.value(), offer);
   ix.offers.push_back(offer.id);
-  RemoveWaiting(ix);
   ix.state = InteractionState::kOffering;
+  if (!TakesMoreAgents(ix)) RemoveWaiting(ix);
   ++a.pending_offers;
   a.last_offer_seq = ++offer_seq;
   AddLoad(agent, ix.channel, +1, now);
@@ -694,8 +703,29 @@ void Engine::Impl::MakeOffer(InteractionRec& ix, uint32_t agent, Instant now) {
   e.queue = QueueId(ix.queue);
   e.channel = ix.channel;
   Effect_(EffectType::kRingAgent, ix, agent, offer.id, offer.deadline);
+  const Queue& q = QueueDef(ix.queue);
+  if (q.offer_mode == OfferMode::kProgressive && ix.offers.size() == 1) {
+    AddTimer(now + q.progressive_step,
+             {internal::TimerKind::kProgressive, ix.id.value(), ix.generation, 0});
+  }
   UpdateRoutingState(agent, now);
   Refresh(agent, now);
+}
+
+bool Engine::Impl::TakesMoreAgents(const InteractionRec& ix) const {
+  const Queue& q = QueueDef(ix.queue);
+  if (q.offer_mode == OfferMode::kRingAll) return true;
+  return q.offer_mode == OfferMode::kParallel &&
+         ix.offers.size() < static_cast<size_t>(q.parallel_count);
+}
+
+int Engine::Impl::RingingTier(const InteractionRec& ix) const {
+  int best = std::numeric_limits<int>::max();
+  for (OfferId o : ix.offers) {
+    const PoolMember* m = MemberOf(offers.at(o.value()).agent, lanes[ix.lane].pool);
+    if (m != nullptr) best = std::min(best, m->tier);
+  }
+  return best;
 }
 
 bool Engine::Impl::LaneEmpty(const Lane& lane, EmptyWhen when) const {
