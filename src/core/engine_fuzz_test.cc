@@ -541,11 +541,13 @@ class Fuzzer {
     newly_terminal_.clear();
     touched_agents_.clear();
     multi_offers_.clear();
+    front_offers_.clear();
     for (size_t i = 0; i < out.events.size(); ++i) ProcessEvent(out.events[i], i);
     CheckRingEffects(out);
     CheckViews();
     CheckOrder();
     CheckRingAll();
+    CheckLongestIdle();
   }
 
   // ---- Commands ----
@@ -1072,6 +1074,9 @@ class Fuzzer {
         }
         CheckOfferEligibility(e, *t);
         CheckRingAllAddition(e, *t);
+        if (t->in_plan && t->queue == QueueId(kFront)) {
+          front_offers_.push_back({t->id, e.agent, e.at});
+        }
         if (t->in_plan && !center_.queues[t->queue.value()].plan[t->step].queue &&
             (center_.queues[t->queue.value()].offer_mode == OfferMode::kRingAll ||
              center_.queues[t->queue.value()].offer_mode == OfferMode::kParallel)) {
@@ -1253,7 +1258,10 @@ class Fuzzer {
         }
       }
       Instant since = t.created_at;
-      if (strict && view) since = std::max(since, view->age_since);
+      if (strict) {
+        since = std::max({since, t.queue_entered, t.age_since.value_or(since)});
+        if (view) since = std::max(since, view->age_since);
+      }
       if (delay && at - since < *delay) {
         return fmt::format("profile {} delays {} by {}s; it waited {}s",
                            center_.profiles[def.profile->value()].id, plan.id, ToSeconds(*delay),
@@ -1313,17 +1321,21 @@ class Fuzzer {
     }
   }
 
-  // kFront is single / strict / FIFO with one step and no delays: when agent A is offered X, no
-  // interaction Y waiting (no pending offer) in the same lane (queue, step, channel) that A may
-  // take may come first: higher priority, or equal priority and an older place in line.
+  // Which interaction first: when agent A is offered X, no interaction Y waiting (no pending offer)
+  // in the same lane (queue, step, channel) that A could take just before may come first in the
+  // queue's task order (strict: priority, then age, FIFO or LIFO; time_offset: age with priority
+  // as seconds). In kFront (single, strict, FIFO, one step, no delays) every such Y is as eligible
+  // as X, so the check is exact there ("priority-order"); elsewhere it leans on the eligibility
+  // oracle ("task-order").
   void RecordOrderCheck(const Event& e, size_t index, const TrackedInteraction& t) {
-    if (t.queue != QueueId(kFront) || t.step != 0) return;
+    if (!t.in_plan) return;
     OrderCheck c{index, t.id, e.agent, t.priority, {}};
     for (uint64_t id : live_ids_) {
       const TrackedInteraction& y = interactions_[id];
       if (y.id == t.id || y.connected || !y.in_plan || y.queue != t.queue || y.step != t.step ||
           y.channel != t.channel || !y.open_offers.empty() ||
-          y.ever_refused.count(e.agent.value())) {
+          y.ever_refused.count(e.agent.value()) ||
+          Ineligible(e.agent, y, e.at - Duration(1), /*strict=*/true, nullptr)) {
         continue;
       }
       c.waiting.emplace_back(y.id, y.priority);
@@ -1333,27 +1345,92 @@ class Fuzzer {
 
   void CheckOrder() {
     for (const OrderCheck& c : order_checks_) {
-      std::optional<InteractionView> x = engine_->interaction(c.offered);
+      const TrackedInteraction& tx = interactions_.at(c.offered.value());
+      const Queue& q = center_.queues[tx.queue.value()];
+      auto age_of = [&](InteractionId id) -> std::optional<Instant> {
+        if (std::optional<InteractionView> v = engine_->interaction(id)) return v->age_since;
+        return interactions_.at(id.value()).age_since;
+      };
+      // Lower comes first; nullopt when the age is unknown.
+      auto key = [&](int priority,
+                     std::optional<Instant> age) -> std::optional<std::pair<int64_t, int64_t>> {
+        if (q.task_order == TaskOrder::kStrict) {
+          if (!age) return std::pair<int64_t, int64_t>{-priority, 0};  // priority only
+          int64_t a = ToMicros(*age);
+          return std::pair<int64_t, int64_t>{-priority, q.lifo ? -a : a};
+        }
+        if (!age) return std::nullopt;
+        int64_t a = ToMicros(*age);
+        int64_t boost = static_cast<int64_t>(priority) * q.seconds_per_point.count();
+        return std::pair<int64_t, int64_t>{q.lifo ? -a - boost : a - boost, 0};
+      };
+      const std::optional<Instant> x_age = age_of(c.offered);
       for (const auto& [yid, ypriority] : c.waiting) {
         std::optional<InteractionView> y = engine_->interaction(yid);
         if (y && std::find(y->excluded.begin(), y->excluded.end(), c.agent) != y->excluded.end()) {
           continue;
         }
-        ++result_.probes["priority order pairs"];
-        bool higher = ypriority > c.offered_priority;
-        bool older = ypriority == c.offered_priority && x && y && y->age_since < x->age_since;
-        if (higher || older) {
-          return Violation(
-              "priority-order",
-              fmt::format("event #{}: {} was offered i={} (priority {}{}) while i={} (priority "
-                          "{}{}) waited in the same lane ({} step 0 {}) and {} could take it",
-                          c.event_index, A(c.agent), c.offered.value(), c.offered_priority,
-                          x ? fmt::format(", in line since +{:.3f}s", Rel(x->age_since)) : "",
-                          yid.value(), ypriority,
-                          y ? fmt::format(", in line since +{:.3f}s", Rel(y->age_since)) : "",
-                          Q(QueueId(kFront)), ChannelName(interactions_[c.offered.value()].channel),
-                          A(c.agent)));
+        std::optional<Instant> y_age = age_of(yid);
+        if (q.task_order == TaskOrder::kStrict && (!x_age || !y_age)) {
+          y_age.reset();  // compare priorities only
         }
+        std::optional<std::pair<int64_t, int64_t>> kx =
+            key(c.offered_priority, y_age ? x_age : std::nullopt);
+        std::optional<std::pair<int64_t, int64_t>> ky = key(ypriority, y_age);
+        if (!kx || !ky) continue;
+        ++result_.probes["task order pairs"];
+        if (*ky < *kx) {
+          const bool front = tx.queue == QueueId(kFront);
+          return Violation(
+              front ? "priority-order" : "task-order",
+              fmt::format(
+                  "event #{}: {} was offered i={} (priority {}{}) while i={} (priority "
+                  "{}{}) waited in the same lane ({} step {} {}, {}{}) and {} could take it",
+                  c.event_index, A(c.agent), c.offered.value(), c.offered_priority,
+                  x_age ? fmt::format(", in line since +{:.3f}s", Rel(*x_age)) : "", yid.value(),
+                  ypriority, y_age ? fmt::format(", in line since +{:.3f}s", Rel(*y_age)) : "",
+                  q.id, tx.step, ChannelName(tx.channel),
+                  q.task_order == TaskOrder::kStrict ? "strict" : "time_offset",
+                  q.lifo ? " lifo" : "", A(c.agent)));
+        }
+      }
+    }
+  }
+
+  // Whether the agent's state (presence, routing state, load, back-off) was the same all step long:
+  // no event named it and its view did not change (a back-off can end silently).
+  bool Unchanged(size_t a) const {
+    if (touched_agents_.count(static_cast<uint32_t>(a)) || views_before_.empty()) return false;
+    const AgentView& before = views_before_[a];
+    const AgentView& after = agent_views_[a];
+    return before.presence == after.presence && before.routing_state == after.routing_state &&
+           before.load == after.load && before.backoff_until == after.backoff_until &&
+           before.backoff_until <= step_start_ && before.last_acd_end == after.last_acd_end;
+  }
+
+  // Which agent first in kFront (longest idle): no agent idle longer (an earlier end of its last
+  // ACD interaction, or login), routable and eligible all step long, was passed over.
+  void CheckLongestIdle() {
+    if (result_.failed || views_before_.empty()) return;
+    for (const FrontOffer& f : front_offers_) {
+      auto it = interactions_.find(f.interaction.value());
+      if (it == interactions_.end()) continue;
+      const TrackedInteraction& t = it->second;
+      std::optional<InteractionView> v = engine_->interaction(f.interaction);
+      const Instant chosen_idle = views_before_[f.agent.value()].last_acd_end;  // a lower bound
+      for (size_t a = 0; a < center_.agents.size(); ++a) {
+        const AgentId ag(static_cast<uint32_t>(a));
+        if (ag == f.agent || !Unchanged(a)) continue;
+        const AgentView& b = agent_views_[a];
+        if (!(b.last_acd_end < chosen_idle) || !Routable(ag, b, t.channel)) continue;
+        if (Ineligible(ag, t, f.at - Duration(1), /*strict=*/true, v ? &*v : nullptr)) continue;
+        ++result_.probes["longest idle passed over"];
+        return Violation(
+            "agent-order",
+            fmt::format("{} (idle since +{:.3f}s or later) was offered i={} in {} (longest idle) "
+                        "while {} (idle since +{:.3f}s) was ready and eligible",
+                        A(f.agent), Rel(chosen_idle), f.interaction.value(), Q(t.queue), A(ag),
+                        Rel(b.last_acd_end)));
       }
     }
   }
@@ -1406,14 +1483,8 @@ class Fuzzer {
       for (uint32_t a : ringing) best = std::min(best, MemberTier(AgentId(a), q).value_or(best));
       for (size_t a = 0; a < center_.agents.size(); ++a) {
         const AgentId ag(static_cast<uint32_t>(a));
-        if (touched_agents_.count(ag.value()) || ringing.count(ag.value())) continue;
-        const AgentView& before = views_before_[a];
+        if (ringing.count(ag.value()) || !Unchanged(a)) continue;
         const AgentView& after = agent_views_[a];
-        if (before.presence != after.presence || before.routing_state != after.routing_state ||
-            before.load != after.load || before.backoff_until != after.backoff_until ||
-            before.backoff_until > step_start_) {
-          continue;
-        }
         std::optional<int> tier = MemberTier(ag, q);
         if (!tier || (!parallel && *tier > best)) continue;
         if (!Routable(ag, after, t.channel)) continue;
@@ -1733,6 +1804,12 @@ class Fuzzer {
   Instant step_start_{};                 // now_ when the step began
   std::vector<AgentView> agent_views_;   // after this step (CheckViews)
   std::vector<AgentView> views_before_;  // after the previous step
+  struct FrontOffer {
+    InteractionId interaction;
+    AgentId agent;
+    Instant at;
+  };
+  std::vector<FrontOffer> front_offers_;  // kFront offers of this step
   // Ring-all interactions offered in this step: when first, and to whom.
   std::map<uint64_t, std::pair<Instant, std::set<uint32_t>>> multi_offers_;
   std::vector<OfferId> accepted_;

@@ -104,6 +104,8 @@ struct Engine::Impl {
   // Parallel and ring-all interactions stay in line while ringing, for agents who free up, as
   // long as they can take more agents.
   bool TakesMoreAgents(const internal::InteractionRec& ix) const;
+  // Whether `ix`'s lane has an eligible routable agent ahead of `agent` in the agent order.
+  bool HasBetterAgent(const internal::InteractionRec& ix, uint32_t agent, Instant now) const;
   // The best (lowest) tier among the agents ringing with `ix`; INT_MAX when none.
   int RingingTier(const internal::InteractionRec& ix) const;
   void OnLaneCountsChanged(internal::Lane& lane, Instant now);

@@ -673,6 +673,13 @@ void Engine::Impl::TryServeAgent(uint32_t agent, Instant now) {
     }
     if (best == nullptr) return;
     InteractionId id = best->id;
+    // The interaction's own preference counts too: when its lane holds an eligible agent who
+    // comes before this one in the queue's agent order, that agent takes it, and this agent
+    // chooses again.
+    if (HasBetterAgent(*best, agent, now)) {
+      TryRoute(*best, now);
+      continue;
+    }
     MakeOffer(*best, agent, now);
     // Parallel and ring-all ring the other eligible agents too.
     if (InteractionRec* live = Find(id)) TryRoute(*live, now);
@@ -710,6 +717,24 @@ void Engine::Impl::MakeOffer(InteractionRec& ix, uint32_t agent, Instant now) {
   }
   UpdateRoutingState(agent, now);
   Refresh(agent, now);
+}
+
+bool Engine::Impl::HasBetterAgent(const InteractionRec& ix, uint32_t agent, Instant now) const {
+  const Lane& lane = lanes[ix.lane];
+  if (lane.dynamic_order || lane.available.empty()) return false;
+  const PoolMember* me = MemberOf(agent, lane.pool);
+  if (me == nullptr) return false;
+  AgentKey mine = KeyOf(agent, lane, *me);
+  Instant until;
+  for (const AgentKey& key : lane.available) {
+    if (!(key < mine)) return false;
+    if (key.agent == agent) continue;
+    const PoolMember* m = MemberOf(key.agent, lane.pool);
+    if (m != nullptr && Check(key.agent, *m, ix, now, &until) == Ineligibility::kEligible) {
+      return true;
+    }
+  }
+  return false;
 }
 
 bool Engine::Impl::TakesMoreAgents(const InteractionRec& ix) const {
