@@ -6,41 +6,59 @@
 
 namespace hotline {
 
+namespace {
+
+// Microseconds per unit; 0 when the unit is unknown.
+double UnitScale(std::string_view unit) {
+  if (unit.empty() || unit == "s") return 1e6;
+  if (unit == "ms") return 1e3;
+  if (unit == "us") return 1;
+  if (unit == "m" || unit == "min") return 60e6;
+  if (unit == "h") return 3600e6;
+  if (unit == "d") return 86400e6;
+  return 0;
+}
+
+}  // namespace
+
 Result<Duration> ParseDuration(std::string_view text) {
   auto bad = [&](const char* why) {
     return Error::InvalidArgument("'" + std::string(text) + "' is not a duration (" + why +
-                                  "; use e.g. 20s, 3m, 1.5h or a number of seconds)");
+                                  "; use e.g. 20s, 3m, 1.5h, 1h30m or a number of seconds)");
   };
   if (text.empty()) return bad("empty");
-  size_t unit_at = text.size();
-  while (unit_at > 0 && std::isalpha(static_cast<unsigned char>(text[unit_at - 1]))) --unit_at;
-  std::string_view number = text.substr(0, unit_at);
-  std::string_view unit = text.substr(unit_at);
-  if (number.empty()) return bad("no number");
-  double value = 0;
-  auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), value);
-  if (ec != std::errc() || end != number.data() + number.size()) return bad("not a number");
-  if (!std::isfinite(value)) return bad("not finite");
-  if (value < 0) return bad("negative");
-  double scale;
-  if (unit.empty() || unit == "s") {
-    scale = 1e6;
-  } else if (unit == "ms") {
-    scale = 1e3;
-  } else if (unit == "us") {
-    scale = 1;
-  } else if (unit == "m" || unit == "min") {
-    scale = 60e6;
-  } else if (unit == "h") {
-    scale = 3600e6;
-  } else if (unit == "d") {
-    scale = 86400e6;
-  } else {
-    return bad("unknown unit");
+  // One or more <number><unit> parts ("1h30m"), or a single plain number of seconds.
+  double total_us = 0;
+  size_t at = 0;
+  int parts = 0;
+  while (at < text.size()) {
+    size_t number_end = at;
+    while (number_end < text.size() &&
+           (std::isdigit(static_cast<unsigned char>(text[number_end])) || text[number_end] == '.' ||
+            text[number_end] == '-' || text[number_end] == '+')) {
+      ++number_end;
+    }
+    size_t unit_end = number_end;
+    while (unit_end < text.size() && std::isalpha(static_cast<unsigned char>(text[unit_end]))) {
+      ++unit_end;
+    }
+    std::string_view number = text.substr(at, number_end - at);
+    std::string_view unit = text.substr(number_end, unit_end - number_end);
+    if (number.empty()) return bad(unit_end > at ? "no number" : "unexpected character");
+    double value = 0;
+    auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), value);
+    if (ec != std::errc() || end != number.data() + number.size()) return bad("not a number");
+    if (!std::isfinite(value)) return bad("not finite");
+    if (value < 0) return bad("negative");
+    double scale = UnitScale(unit);
+    if (scale == 0) return bad("unknown unit");
+    if (unit.empty() && (parts > 0 || unit_end < text.size())) return bad("a part has no unit");
+    total_us += value * scale;
+    ++parts;
+    at = unit_end;
   }
-  double us = value * scale;
-  if (us > 9.0e18) return bad("too large");
-  return Duration(static_cast<int64_t>(std::llround(us)));
+  if (total_us > 9.0e18) return bad("too large");
+  return Duration(static_cast<int64_t>(std::llround(total_us)));
 }
 
 std::string FormatDuration(Duration d) {

@@ -21,8 +21,9 @@ inline constexpr double ToSeconds(Duration d) { return static_cast<double>(d.cou
 inline constexpr int64_t ToMicros(Instant t) { return t.time_since_epoch().count(); }
 inline constexpr Instant FromMicros(int64_t us) { return Instant(Duration(us)); }
 
-// Parses "20s", "3m", "1.5h", "250ms", "2d" or a plain number of seconds ("45", "0.5").
-// Negative values and anything else are an InvalidArgument error naming the text.
+// Parses "20s", "3m", "1.5h", "250ms", "2d", compounds such as "1h30m", or a plain number of
+// seconds ("45", "0.5"). Negative values and anything else are an InvalidArgument error naming
+// the text.
 Result<Duration> ParseDuration(std::string_view text);
 
 // "20s", "3m", "1h30m", "1.5s": the shortest exact spelling ParseDuration reads back.

@@ -7,9 +7,11 @@
 // agents, queues, skills and profiles are addressed by their index in these vectors.
 #pragma once
 
+#include <array>
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/result.h"
@@ -187,7 +189,9 @@ struct AgentDefinition {
   std::string id;
   std::string name;
   std::map<SkillId, int> skills;              // skill -> level (1..)
-  std::array<int, kChannelCount> capacity{};  // per Channel; 0 = not on this channel
+  std::array<int, kChannelCount> capacity{};  // per Channel; 0 = not on this channel (the
+                                              // file's default is {voice: 1}; callback falls
+                                              // back to the voice capacity)
   CrossChannelRule cross_channel = CrossChannelRule::kExclusive;
   std::optional<ProfileId> profile;
   std::map<std::string, Value> attributes;  // for expressions: agent.<name>
