@@ -181,7 +181,7 @@ void Engine::Impl::EndWaiting(InteractionRec& ix, InteractionState state, std::s
     Effect_(EffectType::kRelease, ix, std::numeric_limits<uint32_t>::max(), {}, {}, reason);
   }
   Erase(ix.id);
-  for (uint32_t a : freed) TryServeAgent(a, now);
+  ServeFreed(freed, now);
 }
 
 void Engine::Impl::Enqueue(InteractionRec& ix, uint32_t q, bool admission, Instant now,
@@ -323,7 +323,7 @@ void Engine::Impl::EnterStep(InteractionRec& ix, int step, Instant now) {
   InsertWaiting(ix);
   // Agents whose offers were withdrawn choose first, among everything waiting (this one too).
   InteractionId id_copy = ix.id;
-  for (uint32_t a : freed) TryServeAgent(a, now);
+  ServeFreed(freed, now);
   if (InteractionRec* live = Find(id_copy)) TryRoute(*live, now);
 }
 
@@ -453,7 +453,9 @@ void Engine::Impl::SetPresenceInternal(uint32_t agent, Presence p, std::string r
   std::vector<int32_t> touched;
   for (auto& slot : a.slots) touched.push_back(slot.lane);
   for (int32_t l : touched) OnLaneCountsChanged(lanes[l], now);
-  // Route the returned interactions in line order: priority, then age.
+  // Route the returned interactions in line order: priority, then age. Some may have ended
+  // meanwhile (leave-when-empty).
+  std::erase_if(requeued, [&](InteractionId id) { return Find(id) == nullptr; });
   std::sort(requeued.begin(), requeued.end(), [&](InteractionId x, InteractionId y) {
     const InteractionRec& a = interactions.at(x.value());
     const InteractionRec& b = interactions.at(y.value());
@@ -730,7 +732,7 @@ Status Engine::AcceptOffer(OfferId offer, Instant now) {
   im.Effect_(EffectType::kConnect, ix, o.agent, offer);
   im.UpdateRoutingState(o.agent, now);
   im.Refresh(o.agent, now);
-  for (uint32_t f : freed) im.TryServeAgent(f, now);
+  im.ServeFreed(freed, now);
   im.TryServeAgent(o.agent, now);
   return Status::Ok();
 }
@@ -948,7 +950,7 @@ Status Engine::BookCallback(InteractionId id, Instant now) {
   e.queue = QueueId(ix->queue);
   e.channel = Channel::kCallback;
   im.InsertWaiting(*ix);
-  for (uint32_t f : freed) im.TryServeAgent(f, now);
+  im.ServeFreed(freed, now);
   if (InteractionRec* live = im.Find(id)) im.TryRoute(*live, now);
   return Status::Ok();
 }

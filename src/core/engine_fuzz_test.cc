@@ -42,6 +42,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <deque>
+#include <exception>
 #include <functional>
 #include <limits>
 #include <map>
@@ -454,9 +455,17 @@ class Fuzzer {
 
   RunResult Run() {
     g_current = this;
-    for (step_budget_ = 0; step_budget_ < steps_ && !result_.failed; ++step_budget_) RandomStep();
-    in_drain_ = true;
-    if (!result_.failed) Drain();
+    try {
+      for (step_budget_ = 0; step_budget_ < steps_ && !result_.failed; ++step_budget_) {
+        RandomStep();
+      }
+      in_drain_ = true;
+      if (!result_.failed) Drain();
+    } catch (const std::exception& e) {
+      // Nothing may throw out of the engine (STYLE.md: no exception crosses a module boundary).
+      result_.failed = false;
+      Violation("exception", std::string("an exception escaped: ") + e.what());
+    }
     g_current = nullptr;
     result_.interactions = static_cast<int>(interactions_.size());
     return std::move(result_);

@@ -99,7 +99,12 @@ struct Engine::Impl {
   // Offers `ix` to the best eligible agent(s) of its lane, per the queue's offer mode.
   void TryRoute(internal::InteractionRec& ix, Instant now);
   // Offers the best waiting interactions of its lanes to `agent` while it has capacity.
-  void TryServeAgent(uint32_t agent, Instant now);
+  // `fan_outs`: when given, parallel / ring-all interactions this agent took are collected there
+  // instead of ringing more agents at once (ServeFreed rings them after every freed agent chose).
+  void TryServeAgent(uint32_t agent, Instant now, std::vector<InteractionId>* fan_outs = nullptr);
+  // Several agents freed at once: each chooses first, then the interactions they took ring the
+  // other agents their offer mode asks for.
+  void ServeFreed(const std::vector<uint32_t>& freed, Instant now);
   void MakeOffer(internal::InteractionRec& ix, uint32_t agent, Instant now);
   // Parallel and ring-all interactions stay in line while ringing, for agents who free up, as
   // long as they can take more agents.

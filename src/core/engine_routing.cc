@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <tuple>
 
 #include "core/engine_impl.h"
 
@@ -631,7 +632,23 @@ void Engine::Impl::TryRoute(InteractionRec& ix, Instant now) {
   }
 }
 
-void Engine::Impl::TryServeAgent(uint32_t agent, Instant now) {
+void Engine::Impl::ServeFreed(const std::vector<uint32_t>& freed, Instant now) {
+  std::vector<InteractionId> fan_outs;
+  for (uint32_t agent : freed) TryServeAgent(agent, now, &fan_outs);
+  std::sort(fan_outs.begin(), fan_outs.end(), [&](InteractionId x, InteractionId y) {
+    const InteractionRec* a = Find(x);
+    const InteractionRec* b = Find(y);
+    if (a == nullptr || b == nullptr) return (a == nullptr) > (b == nullptr) || x < y;
+    return std::tuple(-a->priority, a->age_since, a->id) <
+           std::tuple(-b->priority, b->age_since, b->id);
+  });
+  for (InteractionId id : fan_outs) {
+    if (InteractionRec* ix = Find(id)) TryRoute(*ix, now);
+  }
+}
+
+void Engine::Impl::TryServeAgent(uint32_t agent, Instant now,
+                                 std::vector<InteractionId>* fan_outs) {
   AgentRec& a = agents[agent];
   const AgentDefinition& def = center.agents[agent];
   const RoutingProfile* profile = def.profile ? &center.profiles[def.profile->value()] : nullptr;
@@ -682,7 +699,14 @@ void Engine::Impl::TryServeAgent(uint32_t agent, Instant now) {
     }
     MakeOffer(*best, agent, now);
     // Parallel and ring-all ring the other eligible agents too.
-    if (InteractionRec* live = Find(id)) TryRoute(*live, now);
+    InteractionRec* live = Find(id);
+    if (live != nullptr && TakesMoreAgents(*live)) {
+      if (fan_outs != nullptr) {
+        fan_outs->push_back(id);
+      } else {
+        TryRoute(*live, now);
+      }
+    }
   }
 }
 
