@@ -1,0 +1,162 @@
+// A typed reader over a parsed YAML document, for untrusted config files (internal to config).
+//
+// Each reader (Map, List, String, Int, DurationValue, ...) takes a Spot — a node with its mark and
+// key path — and either returns the typed value or records one ConfigProblem naming the line,
+// column and key path, and returns nullopt / false. Nothing here throws for bad input; only
+// yaml-cpp's own failures (memory) can escape, and center_file.cc catches those.
+//
+// Past kMaxProblems problems, or kMaxValues values read (YAML aliases can make a small file expand
+// to billions of values), the reader stops: it records nothing more and `stopped()` turns true.
+//
+// Thread-safety: one reader per parse; not for concurrent use.
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "base/time.h"
+#include "config/center_file.h"
+#include "core/expression.h"
+
+namespace hotline::config::internal {
+
+using Names = std::vector<std::string_view>;
+
+template <typename E>
+using Choices = std::vector<std::pair<std::string_view, E>>;
+
+// Past these the loader stops: a file with hundreds of mistakes is not worth listing in full, and
+// YAML aliases can make a small file expand to billions of values.
+inline constexpr size_t kMaxProblems = 100;
+inline constexpr int64_t kMaxValues = 1'000'000;
+inline constexpr size_t kMaxIdLength = 64;
+// Bounds for integers that are not counts (priorities, weights): far from int overflow when the
+// engine adds them up.
+inline constexpr int64_t kMaxMagnitude = 1'000'000;
+
+template <typename E>
+Names ChoiceNames(const Choices<E>& choices) {
+  Names names;
+  for (const auto& [name, value] : choices) names.push_back(name);
+  return names;
+}
+
+// "a, b, c".
+std::string Join(const Names& names);
+// ", did you mean 'agent_order'?" for a near miss, else nothing.
+std::string DidYouMean(std::string_view got, const Names& candidates);
+// 'text' for messages: control characters escaped, long text cut (at a UTF-8 boundary).
+std::string Quote(std::string_view text);
+// "a map", "a list", a quoted scalar or "nothing".
+std::string Describe(const YAML::Node& node);
+// Letters, digits and '_'; unless `strict`, also '-', '.', '@'.
+bool IsIdChar(char c, bool strict);
+// Where a key path ("queues[0].plan[1].rings") is written in the document: the mark of the
+// deepest part found.
+YAML::Mark Locate(const YAML::Node& root, std::string_view path);
+
+// Where a value sits: the node, the mark to report (the key's when the value is empty) and the
+// key path.
+struct Spot {
+  YAML::Node node;
+  YAML::Mark mark;
+  std::string path;
+};
+
+struct Entry {
+  std::string name;
+  YAML::Node key;
+  Spot value;
+};
+
+// The entries of one YAML map, after unknown and repeated keys were reported.
+struct Fields {
+  Spot self;
+  std::vector<Entry> entries;
+
+  const Entry* Find(std::string_view name) const {
+    for (const Entry& e : entries) {
+      if (e.name == name) return &e;
+    }
+    return nullptr;
+  }
+};
+
+class YamlReader {
+ public:
+  // `file` only names the file in problems.
+  explicit YamlReader(std::string_view file) : file_(file) {}
+
+  std::vector<ConfigProblem>& problems() { return problems_; }
+  bool truncated() const { return truncated_; }  // stopped at kMaxProblems
+  bool stopped() const { return stopped_; }      // too many problems or values: read no further
+
+  // ---- problems ----
+  void Report(const YAML::Mark& mark, std::string key, std::string message);
+  void Report(const Spot& at, std::string message) { Report(at.mark, at.path, std::move(message)); }
+  void Missing(const Fields& f, std::string_view key) {
+    Report(f.self.mark, f.self.path + "." + std::string(key),
+           "missing required key '" + std::string(key) + "'");
+  }
+
+  // Counts one value read; false (once reported) when the file expands to too many.
+  bool Spend();
+
+  // ---- generic readers: each reports its own problem and returns nullopt / false ----
+
+  // A map whose keys must be among `allowed` (any key when `open`). An empty value is an empty map.
+  bool Map(const Spot& at, const Names& allowed, std::string_view what, Fields* out,
+           bool open = false);
+  // A list; an empty value is an empty list.
+  bool List(const Spot& at, std::string_view what, std::vector<Spot>* items);
+  std::optional<std::string> String(const Spot& at);
+  std::optional<std::string> Id(const Spot& at, bool strict);
+  std::optional<int64_t> Int(const Spot& at, int64_t min, int64_t max);
+  std::optional<double> Number(const Spot& at);
+  std::optional<bool> Bool(const Spot& at);
+  std::optional<Duration> DurationValue(const Spot& at, bool positive);
+  template <typename E>
+  std::optional<E> Enum(const Spot& at, const Choices<E>& choices, std::string_view what);
+  std::optional<core::Expression> ExpressionValue(const Spot& at);
+
+ private:
+  static Spot Child(const Spot& parent, const YAML::Node& key, const YAML::Node& value,
+                    std::string_view name) {
+    YAML::Mark mark = value.IsNull() || value.Mark().is_null() ? key.Mark() : value.Mark();
+    return {value, mark,
+            parent.path.empty() ? std::string(name) : parent.path + "." + std::string(name)};
+  }
+
+  std::string file_;
+  std::vector<ConfigProblem> problems_;
+  bool stopped_ = false;
+  bool truncated_ = false;
+  int64_t values_ = 0;
+};
+
+template <typename E>
+std::optional<E> YamlReader::Enum(const Spot& at, const Choices<E>& choices,
+                                  std::string_view what) {
+  Names names = ChoiceNames(choices);
+  if (!at.node.IsScalar()) {
+    Report(at, "expected " + std::string(what) + " (one of: " + Join(names) + "), got " +
+                   Describe(at.node));
+    return std::nullopt;
+  }
+  const std::string& text = at.node.Scalar();
+  for (const auto& [name, value] : choices) {
+    if (name == text) return value;
+  }
+  Report(at, "unknown " + std::string(what) + " " + Quote(text) + DidYouMean(text, names) +
+                 " (expected one of: " + Join(names) + ")");
+  return std::nullopt;
+}
+
+}  // namespace hotline::config::internal
