@@ -149,6 +149,12 @@ Status CheckQueue(const CenterDefinition& c, const Queue& q, size_t index) {
     return Invalid(where, "short_abandon must not be negative", ".service_level.short_abandon");
   }
   if (q.agent_order.empty()) return Invalid(where, "agent_order must not be empty", ".agent_order");
+  if (q.agent_order.size() > static_cast<size_t>(kMaxAgentOrderCriteria)) {
+    return Invalid(where,
+                   "agent_order combines at most " + std::to_string(kMaxAgentOrderCriteria) +
+                       " criteria (the agent's place in the file breaks remaining ties)",
+                   ".agent_order");
+  }
   if (q.parallel_count < 1) return Invalid(where, "parallel count must be at least 1", ".offer");
   if (q.progressive_step <= Duration::zero()) {
     return Invalid(where, "progressive step must be positive", ".offer");

@@ -24,6 +24,10 @@ namespace hotline::core {
 
 // ---- Which agent first (ROUTING.md question 4) ------------------------------------------------
 
+// Criteria an agent order may combine (the engine keeps them in its index key); the agent's
+// place in the center file breaks any remaining tie.
+inline constexpr int kMaxAgentOrderCriteria = 3;
+
 enum class AgentOrder : uint8_t {
   kLongestIdle,            // longest since the end of the last ACD interaction (default)
   kLeastTalkTime,          // least talk time since login

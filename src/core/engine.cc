@@ -271,7 +271,9 @@ void Engine::Impl::EnterStep(InteractionRec& ix, int step, Instant now) {
   }
   RemoveWaiting(ix);
   if (step != ix.step) {
-    ix.excluded.clear();
+    // A new step forgets who declined or missed it; entering a queue (lane < 0) keeps the
+    // exclusions Enqueue set (the agent who transferred it).
+    if (ix.lane >= 0) ix.excluded.clear();
     Event& e = Emit(EventType::kInteractionStepChanged, now);
     e.interaction = ix.id;
     e.queue = QueueId(ix.queue);
@@ -551,7 +553,10 @@ void Engine::Impl::FireTimer(const Timer& t, Instant now) {
       return;
     }
     case TimerKind::kProgressive: {
-      if (ix->generation != t.b || ix->state != InteractionState::kOffering) return;
+      if (ix->generation != t.b || ix->state != InteractionState::kOffering ||
+          ix->ring_round != static_cast<uint32_t>(t.c)) {
+        return;
+      }
       // Ring one more agent, keeping the others ringing; again after the next step.
       ix->state = InteractionState::kQueued;
       InteractionId id = ix->id;
@@ -562,7 +567,8 @@ void Engine::Impl::FireTimer(const Timer& t, Instant now) {
       }
       if (live != nullptr && live->state == InteractionState::kOffering) {
         AddTimer(now + QueueDef(live->queue).progressive_step,
-                 {TimerKind::kProgressive, id.value(), live->generation, 0});
+                 {TimerKind::kProgressive, id.value(), live->generation,
+                  static_cast<int>(live->ring_round)});
       }
       return;
     }

@@ -736,8 +736,9 @@ void Engine::Impl::MakeOffer(InteractionRec& ix, uint32_t agent, Instant now) {
   Effect_(EffectType::kRingAgent, ix, agent, offer.id, offer.deadline);
   const Queue& q = QueueDef(ix.queue);
   if (q.offer_mode == OfferMode::kProgressive && ix.offers.size() == 1) {
-    AddTimer(now + q.progressive_step,
-             {internal::TimerKind::kProgressive, ix.id.value(), ix.generation, 0});
+    ++ix.ring_round;
+    AddTimer(now + q.progressive_step, {internal::TimerKind::kProgressive, ix.id.value(),
+                                        ix.generation, static_cast<int>(ix.ring_round)});
   }
   UpdateRoutingState(agent, now);
   Refresh(agent, now);

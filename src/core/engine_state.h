@@ -17,11 +17,12 @@
 #include <vector>
 
 #include "base/random.h"
+#include "core/center.h"
 #include "core/engine.h"
 
 namespace hotline::core::internal {
 
-inline constexpr int kKeyWidth = 3;  // agent-order criteria held in the index key
+inline constexpr int kKeyWidth = kMaxAgentOrderCriteria;  // criteria held in the index key
 
 // Ordering key of a routable agent inside a lane: criteria values, then the agent index.
 struct AgentKey {
@@ -120,6 +121,7 @@ struct InteractionRec {
   Instant step_since{};
   Instant known_until{};
   int opened_ring = 0;
+  uint32_t ring_round = 0;  // bumps when ringing starts afresh: stale progressive timers die
   uint32_t generation = 0;  // bumps on every step entry: stale step timers are ignored
   uint32_t queue_gen = 0;   // bumps on every queue entry: stale queue timers are ignored
   Instant lane_since{};     // when it entered its current lane
