@@ -45,7 +45,8 @@ core::CenterDefinition SyntheticCenter(const RoutingBenchOptions& o, Random& ran
     core::AgentDefinition agent;
     agent.id = "a" + std::to_string(a);
     agent.capacity[static_cast<int>(core::Channel::kVoice)] = 1;
-    int n = 3 + static_cast<int>(random.Below(3));
+    // 3 to 5 skills each (CLI.md), never more than there are.
+    int n = std::min(o.skills, 3 + static_cast<int>(random.Below(3)));
     while (static_cast<int>(agent.skills.size()) < n) {
       agent.skills[core::SkillId(static_cast<uint32_t>(random.Below(o.skills)))] =
           1 + static_cast<int>(random.Below(5));

@@ -254,9 +254,8 @@ int32_t Engine::Impl::LaneOf(uint32_t pool_index, Channel c) {
     AgentRec& a = agents[m.agent];
     for (LaneSlot& slot : a.slots) {
       if (slot.lane != lane_index || !Routable(a, c)) continue;
-      slot.key = KeyOf(m.agent, lane, m);
+      slot.at = lane.available.insert(KeyOf(m.agent, lane, m)).first;
       slot.indexed = true;
-      lane.available.insert(slot.key);
     }
   }
   return lane_index;
@@ -286,7 +285,7 @@ void Engine::Impl::DetachAgent(uint32_t agent) {
   AgentRec& a = agents[agent];
   for (LaneSlot& slot : a.slots) {
     Lane& lane = lanes[slot.lane];
-    if (slot.indexed) lane.available.erase(slot.key);
+    if (slot.indexed) lane.available.erase(slot.at);
     --lane.members;
     CountAgentInLane(lane, pools[lane.pool].members[slot.member], a, -1);
   }
@@ -378,17 +377,16 @@ void Engine::Impl::Refresh(uint32_t agent, Instant /*now*/) {
     bool routable = Routable(a, lane.channel);
     if (!routable) {
       if (slot.indexed) {
-        lane.available.erase(slot.key);
+        lane.available.erase(slot.at);
         slot.indexed = false;
       }
       continue;
     }
     AgentKey key = KeyOf(agent, lane, pools[lane.pool].members[slot.member]);
-    if (slot.indexed && key == slot.key) continue;
-    if (slot.indexed) lane.available.erase(slot.key);
-    slot.key = key;
+    if (slot.indexed && key == *slot.at) continue;
+    if (slot.indexed) lane.available.erase(slot.at);
+    slot.at = lane.available.insert(key).first;
     slot.indexed = true;
-    lane.available.insert(key);
   }
 }
 

@@ -77,7 +77,8 @@ struct LaneSlot {
   int32_t lane = -1;
   int32_t member = -1;  // index into the pool's members
   bool indexed = false;
-  AgentKey key;
+  // Where the agent sits in the lane's index while indexed: erasing by position needs no search.
+  std::pmr::set<AgentKey>::iterator at;
 };
 
 struct AgentRec {
