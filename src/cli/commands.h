@@ -1,0 +1,13 @@
+// Each group of `hotline` subcommands lives in its own file and registers itself on the app with
+// one of these functions. A registered subcommand runs from its callback and stores its exit
+// status in *exit_code (CLI.md: 0 ok, 1 the work found problems, 2 bad arguments).
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace hotline::cli {
+
+void AddBenchCommands(CLI::App& app, int* exit_code);   // bench routing
+void AddConfigCommands(CLI::App& app, int* exit_code);  // config check
+
+}  // namespace hotline::cli
