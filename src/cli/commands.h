@@ -9,5 +9,7 @@ namespace hotline::cli {
 
 void AddBenchCommands(CLI::App& app, int* exit_code);   // bench routing
 void AddConfigCommands(CLI::App& app, int* exit_code);  // config check
+void AddWfmCommands(CLI::App& app, int* exit_code);     // erlang, staff
+void AddSimCommands(CLI::App& app, int* exit_code);     // sim
 
 }  // namespace hotline::cli

@@ -13,6 +13,8 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "hotline 0.1.0");
   int exit_code = 0;
   hotline::cli::AddBenchCommands(app, &exit_code);
+  hotline::cli::AddWfmCommands(app, &exit_code);
+  hotline::cli::AddSimCommands(app, &exit_code);
   hotline::cli::AddConfigCommands(app, &exit_code);
   try {
     app.parse(argc, argv);
