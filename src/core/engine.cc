@@ -124,7 +124,7 @@ void Engine::Impl::ReleaseOffer(OfferRec& offer_ref, OfferState how, std::string
   OfferRec offer = offer_ref;  // erased below
   CancelOfferTimer(offer);
   InteractionRec& ix = interactions.at(offer.interaction.value());
-  std::erase(ix.offers, offer.id);
+  ix.offers.erase(std::remove(ix.offers.begin(), ix.offers.end(), offer.id), ix.offers.end());
   offers.erase(offer.id.value());
   AgentRec& a = agents[offer.agent];
   --a.pending_offers;
@@ -708,7 +708,7 @@ Status Engine::AcceptOffer(OfferId offer, Instant now) {
   im.CancelOfferTimer(o);
   InteractionRec& ix = im.interactions.at(o.interaction.value());
   im.offers.erase(it);
-  std::erase(ix.offers, offer);
+  ix.offers.erase(std::remove(ix.offers.begin(), ix.offers.end(), offer), ix.offers.end());
   AgentRec& a = im.agents[o.agent];
   --a.pending_offers;
   ++a.assigned;

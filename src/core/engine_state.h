@@ -8,6 +8,8 @@
 // Lanes are created on first use, so channels a queue never sees cost nothing.
 #pragma once
 
+#include <boost/container/small_vector.hpp>
+
 #include <array>
 #include <map>
 #include <memory_resource>
@@ -130,7 +132,8 @@ struct InteractionRec {
   bool in_waiting = false;
   WaitKey wait_key;
   std::vector<uint32_t> excluded;
-  std::vector<OfferId> offers;  // pending
+  // Pending offers: usually one, so kept inline (no allocation per interaction).
+  boost::container::small_vector<OfferId, 2> offers;
   AgentId agent;
   Instant connected_at{};
   std::string disposition;

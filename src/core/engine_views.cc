@@ -43,7 +43,7 @@ std::optional<InteractionView> Engine::interaction(InteractionId id) const {
   v.created_at = ix.created_at;
   v.age_since = ix.age_since;
   v.agent = ix.agent;
-  v.pending_offers = ix.offers;
+  v.pending_offers.assign(ix.offers.begin(), ix.offers.end());
   for (uint32_t a : ix.excluded) v.excluded.push_back(AgentId(a));
   return v;
 }

@@ -154,8 +154,15 @@ class Replication {
           stream_of_.push_back(static_cast<uint16_t>(i));
           if (now - Instant{} >= scenario_.warmup) ++arrived_;
           if (stream.patience) {
-            Schedule(now + Seconds(Sample(*stream.patience, patience_random_[i])), Kind::kAbandon,
-                     id->value());
+            // Drawn for every caller (the stream stays aligned across what-if variants), but
+            // only a caller who waits can run out of it.
+            double patience = Sample(*stream.patience, patience_random_[i]);
+            Drain(now);
+            if (!connected_.empty() && connected_.back() == id->value()) {
+              connected_.clear();
+            } else {
+              Schedule(now + Seconds(patience), Kind::kAbandon, id->value());
+            }
           }
         }
         ScheduleArrival(i, now - Instant{});
@@ -201,6 +208,7 @@ class Replication {
           (void)engine_.AcceptOffer(effect.offer, now);  // simulated agents answer at once
         } else if (effect.type == core::EffectType::kConnect) {
           uint64_t id = effect.interaction.value();
+          connected_.assign(1, id);
           const ArrivalStream& stream = scenario_.arrivals[stream_of_[id]];
           Schedule(now + Seconds(Sample(stream.handle_time, handle_random_[stream_of_[id]])),
                    Kind::kHandleEnd, id);
@@ -239,6 +247,7 @@ class Replication {
   std::vector<int> group_of_;
   std::vector<bool> off_shift_;
   std::vector<uint16_t> stream_of_;  // by interaction id
+  std::vector<uint64_t> connected_;  // the interaction the last Drain connected, if any
   int64_t arrived_ = 0;
   int64_t folded_ = 0;
 };
