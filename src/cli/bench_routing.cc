@@ -25,7 +25,7 @@ core::CenterDefinition SyntheticCenter(const RoutingBenchOptions& o, Random& ran
   core::CenterDefinition center;
   center.name = "bench";
   center.settings.wrapup.mode = core::WrapupMode::kNone;
-  center.settings.offer_timeout = Seconds(3600);
+  center.settings.offer_timeout = Seconds(60);
   for (int s = 0; s < o.skills; ++s) center.skills.push_back({"s" + std::to_string(s), ""});
   // One queue per skill, and as many needing two skills.
   for (int q = 0; q < 2 * o.skills; ++q) {
@@ -110,6 +110,8 @@ RoutingBenchResult RunRoutingBench(const RoutingBenchOptions& o) {
   auto start = Clock::now();
   for (int64_t d = 0; d < o.decisions; ++d) {
     now += Duration(1000);
+    engine.AdvanceTo(
+        now);  // as the server's timer loop does (no timer is due: offers are answered)
     bool free_agent = (d % 2 == 0 || waiting >= 2 * o.waiting) && !busy.empty();
     uint32_t agent = 0;
     if (free_agent) {

@@ -56,12 +56,13 @@ void Engine::Impl::Effect_(EffectType type, const InteractionRec& ix, uint32_t a
 }
 
 uint64_t Engine::Impl::AddTimer(Instant at, Timer t) {
-  timers.emplace(std::make_pair(at, ++timer_seq), t);
+  timers.push_back({at, ++timer_seq, t});
+  std::push_heap(timers.begin(), timers.end());
   return timer_seq;
 }
 
-void Engine::Impl::CancelOfferTimer(const OfferRec& offer) {
-  timers.erase(std::make_pair(offer.deadline, offer.timer));
+void Engine::Impl::CancelOfferTimer(const OfferRec& /*offer*/) {
+  // Nothing to do: the timeout finds the offer gone and does nothing (see `timers`).
 }
 
 InteractionRec* Engine::Impl::Find(InteractionId id) {
@@ -608,14 +609,16 @@ Output& Engine::output() { return impl_->out; }
 void Engine::ClearOutput() { impl_->out.clear(); }
 
 Instant Engine::NextDeadline() const {
-  return impl_->timers.empty() ? Instant::max() : impl_->timers.begin()->first.first;
+  return impl_->timers.empty() ? Instant::max() : impl_->timers.front().at;
 }
 
 void Engine::AdvanceTo(Instant now) {
   auto& timers = impl_->timers;
-  while (!timers.empty() && timers.begin()->first.first <= now) {
-    auto node = timers.extract(timers.begin());
-    impl_->FireTimer(node.mapped(), node.key().first);
+  while (!timers.empty() && timers.front().at <= now) {
+    std::pop_heap(timers.begin(), timers.end());
+    internal::TimerEntry due = timers.back();
+    timers.pop_back();
+    impl_->FireTimer(due.timer, due.at);
   }
 }
 

@@ -3,6 +3,7 @@
 // lanes, eligibility and matching), engine_views.cc (views and Explain).
 #pragma once
 
+#include <algorithm>
 #include <deque>
 #include <map>
 #include <unordered_map>
@@ -30,7 +31,10 @@ struct Engine::Impl {
   std::vector<int> waiting_in_queue;
   std::vector<double> mean_handle_s;                  // per queue, for estimated wait
   std::vector<std::vector<Duration>> profile_delays;  // per queue: distinct delays > 0
-  std::pmr::map<std::pair<Instant, uint64_t>, internal::Timer> timers{&node_memory};
+  // Pending timers, a binary min-heap on (deadline, sequence). Timers are never removed early:
+  // each handler checks on firing that what it was for still holds (the offer is pending, the
+  // generation matches...), so an outdated timer fires as a no-op. No allocation per timer.
+  std::vector<internal::TimerEntry> timers;
   uint64_t timer_seq = 0;
   uint64_t next_interaction = 1;
   uint64_t next_offer = 1;

@@ -15,6 +15,7 @@
 #include <memory_resource>
 #include <set>
 #include <string>
+#include <tuple>
 #include <unordered_map>
 #include <vector>
 
@@ -167,6 +168,16 @@ struct Timer {
   uint64_t a = 0;
   uint64_t b = 0;
   int c = 0;
+};
+
+struct TimerEntry {
+  Instant at{};
+  uint64_t seq = 0;  // equal deadlines fire in the order they were set
+  Timer timer;
+  // For std::push_heap / pop_heap, which keep the largest first: "later" is "less".
+  friend bool operator<(const TimerEntry& x, const TimerEntry& y) {
+    return std::tie(x.at, x.seq) > std::tie(y.at, y.seq);
+  }
 };
 
 }  // namespace hotline::core::internal

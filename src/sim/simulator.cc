@@ -79,6 +79,7 @@ class Replication {
     }
     for (size_t i = 0; i < scenario_.arrivals.size(); ++i) ScheduleArrival(i, Duration(0));
     Instant now{};
+    Instant end{};  // the last instant something happened
     while (true) {
       Instant engine_next = engine_.NextDeadline();
       bool have_event = !events_.empty();
@@ -86,12 +87,16 @@ class Replication {
       if (!have_event || engine_next < events_.top().at) {
         now = engine_next;
         engine_.AdvanceTo(now);
+        // An outdated timer (an answered offer's timeout) fires with no effect: it must not
+        // stretch the period the KPIs cover.
+        if (!engine_.output().events.empty()) end = now;
         Drain(now);
         continue;
       }
       SimEvent e = events_.top();
       events_.pop();
       now = e.at;
+      end = now;
       engine_.AdvanceTo(now);  // timers due before or at this instant fire first
       Handle(e, now);
       Drain(now);
@@ -99,7 +104,7 @@ class Replication {
         progress_(std::min(1.0, ToSeconds(now - Instant{}) / ToSeconds(scenario_.horizon)));
       }
     }
-    fold_.Finish(now);
+    fold_.Finish(end);
     ReplicationResult r;
     r.total = fold_.Total();
     for (uint32_t q = 0; q < scenario_.center.queues.size(); ++q) {
@@ -353,8 +358,9 @@ Result<core::CenterDefinition> BuildCenter(const Scenario& scenario) {
   c.settings.wrapup = wrapup ? core::WrapupPolicy{core::WrapupMode::kDiscretionary, Duration(0)}
                              : core::WrapupPolicy{core::WrapupMode::kNone, Duration(0)};
   for (auto& queue : c.queues) queue.wrapup.reset();
-  // Simulated agents answer at once; a very long offer timeout keeps timers out of the way.
-  c.settings.offer_timeout = Seconds(86400);
+  // Simulated agents answer at once, so no offer ever times out; a short timeout keeps the
+  // engine's (lazily deleted) offer timers few.
+  c.settings.offer_timeout = Seconds(60);
   for (auto& queue : c.queues) queue.offer_timeout.reset();
   Status valid = core::ValidateCenter(c);
   if (!valid.ok()) return valid.error();
