@@ -2,11 +2,6 @@
 // and the order of problems. The parsing itself is CenterParser (center_parser.h).
 #include "config/center_file.h"
 
-#include <algorithm>
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
-#include <exception>
 #include <string>
 #include <utility>
 #include <vector>
@@ -18,67 +13,29 @@ namespace hotline::config {
 namespace {
 
 using internal::CenterParser;
-using internal::kMaxProblems;
 
 std::vector<ConfigProblem> Check(std::string_view text, std::string_view file_name,
                                  core::CenterDefinition* out) {
-  std::vector<ConfigProblem> problems;
-  bool truncated = false;
-  try {
-    CenterParser parser(file_name);
-    parser.Load(text);
-    problems = std::move(parser.problems());
-    truncated = parser.truncated();
-    if (problems.empty() && out != nullptr) *out = std::move(parser.center());
-  } catch (const std::exception& e) {
-    problems.push_back({std::string(file_name), 0, 0, "",
-                        std::string("internal error while reading the file: ") + e.what()});
-  } catch (...) {
-    problems.push_back({std::string(file_name), 0, 0, "", "internal error while reading the file"});
-  }
-  std::stable_sort(problems.begin(), problems.end(),
-                   [](const ConfigProblem& a, const ConfigProblem& b) {
-                     return std::pair(a.line, a.column) < std::pair(b.line, b.column);
-                   });
-  if (truncated) {
-    problems.push_back({std::string(file_name), 0, 0, "",
-                        "too many problems; stopped after " + std::to_string(kMaxProblems)});
-  }
-  return problems;
+  return internal::CollectProblems(file_name,
+                                   [&](std::vector<ConfigProblem>* problems, bool* truncated) {
+                                     CenterParser parser(file_name);
+                                     parser.Load(text);
+                                     *problems = std::move(parser.problems());
+                                     *truncated = parser.truncated();
+                                     if (problems->empty() && out != nullptr)
+                                       *out = std::move(parser.center());
+                                   });
+}
+
+std::string TooLarge() {
+  return "the file is larger than " + std::to_string(kMaxCenterFileBytes >> 20) +
+         " MiB; a center definition is far smaller";
 }
 
 // Reads at most kMaxCenterFileBytes + 1 bytes, so a huge or endless file (a device) is refused
 // without reading it all.
 Result<std::string> ReadFile(const std::string& path) {
-  std::FILE* file = std::fopen(path.c_str(), "rb");
-  if (file == nullptr) {
-    int error = errno;
-    std::string message = "cannot open " + path + ": " + std::strerror(error);
-    if (error == ENOENT) return Error::NotFound(message);
-    return Error{ErrorCode::kInternal, message, ""};
-  }
-  std::string text;
-  char buffer[64 * 1024];
-  bool failed = false;
-  while (text.size() <= kMaxCenterFileBytes) {
-    size_t n = std::fread(buffer, 1, sizeof buffer, file);
-    text.append(buffer, n);
-    if (n < sizeof buffer) {
-      failed = std::ferror(file) != 0;
-      break;
-    }
-  }
-  int error = errno;
-  std::fclose(file);
-  if (failed) {
-    return Error{ErrorCode::kInternal, "cannot read " + path + ": " + std::strerror(error), ""};
-  }
-  if (text.size() > kMaxCenterFileBytes) {
-    return Error::InvalidArgument(path + ": the file is larger than " +
-                                  std::to_string(kMaxCenterFileBytes >> 20) +
-                                  " MiB; a center definition is far smaller");
-  }
-  return text;
+  return internal::ReadFileText(path, kMaxCenterFileBytes, TooLarge());
 }
 
 }  // namespace
@@ -97,9 +54,7 @@ std::string FormatProblem(const ConfigProblem& problem) {
 std::vector<ConfigProblem> CheckCenterYaml(std::string_view text, std::string_view file_name,
                                            core::CenterDefinition* out) {
   if (text.size() > kMaxCenterFileBytes) {
-    return {{std::string(file_name), 0, 0, "",
-             "the file is larger than " + std::to_string(kMaxCenterFileBytes >> 20) +
-                 " MiB; a center definition is far smaller"}};
+    return {{std::string(file_name), 0, 0, "", TooLarge()}};
   }
   return Check(text, file_name, out);
 }

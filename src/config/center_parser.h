@@ -79,7 +79,6 @@ class CenterParser : public YamlReader {
   void ReadAgents(const Spot& at);
   void ReadAgent(const Spot& at, uint32_t index, core::AgentDefinition* agent);
   void ReadAttributes(const Spot& at, std::map<std::string, core::Value>* out);
-  std::optional<core::Value> AttributeValue(const Spot& at, bool allow_list);
 
   // ---- sections: parse_queues.cc ----
   void ReadQueues(const Spot& at);

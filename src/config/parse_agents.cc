@@ -2,8 +2,6 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
-#include <charconv>
-#include <cmath>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -34,41 +32,6 @@ Names ChannelNames() {
 }
 
 }  // namespace
-
-std::optional<Value> CenterParser::AttributeValue(const Spot& at, bool allow_list) {
-  const YAML::Node& n = at.node;
-  if (n.IsNull()) return Value();
-  if (n.IsScalar()) {
-    const std::string& text = n.Scalar();
-    if (n.Tag() == "?") {
-      if (text == "true" || text == "True" || text == "TRUE") return Value(true);
-      if (text == "false" || text == "False" || text == "FALSE") return Value(false);
-      if (text == "null" || text == "Null" || text == "NULL" || text == "~") return Value();
-      double d = 0;
-      const char* begin = text.data();
-      const char* end = begin + text.size();
-      if (!text.empty() && *begin == '+') ++begin;
-      auto [ptr, ec] = std::from_chars(begin, end, d);
-      if (!text.empty() && ec == std::errc() && ptr == end && std::isfinite(d)) return Value(d);
-    }
-    return Value(text);
-  }
-  if (n.IsSequence() && allow_list) {
-    std::vector<Spot> items;
-    if (!List(at, "a list", &items)) return std::nullopt;
-    Value::List list;
-    for (const Spot& item : items) {
-      auto v = AttributeValue(item, false);
-      if (!v) return std::nullopt;
-      list.push_back(std::move(*v));
-    }
-    return Value(std::move(list));
-  }
-  Report(at, std::string(allow_list ? "expected a scalar or a list of scalars"
-                                    : "expected a scalar inside an attribute list") +
-                 ", got " + Describe(n));
-  return std::nullopt;
-}
 
 void CenterParser::ReadAttributes(const Spot& at, std::map<std::string, Value>* out) {
   Fields f;

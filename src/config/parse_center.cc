@@ -1,12 +1,10 @@
 // The top level of a center file (the whole document, center, settings, skills, dispositions,
 // profiles), the ids every list registers for references, and the ValidateCenter backstop.
-#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <cstdint>
 #include <optional>
 #include <set>
-#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -53,24 +51,6 @@ std::optional<int> ParseUtcOffset(std::string_view text) {
   if (total > 14 * 60) return std::nullopt;
   return text[0] == '-' ? -total : total;
 }
-
-// Records where each document starts, without building nodes.
-class DocumentCounter : public YAML::EventHandler {
- public:
-  std::vector<YAML::Mark> starts;
-  void OnDocumentStart(const YAML::Mark& mark) override { starts.push_back(mark); }
-  void OnDocumentEnd() override {}
-  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
-  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
-  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
-                const std::string&) override {}
-  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
-                       YAML::EmitterStyle::value) override {}
-  void OnSequenceEnd() override {}
-  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
-                  YAML::EmitterStyle::value) override {}
-  void OnMapEnd() override {}
-};
 
 }  // namespace
 
@@ -276,27 +256,8 @@ void CenterParser::Load(std::string_view text) {
   const std::string input(text);
   YAML::Node document;
   try {
-    // yaml-cpp 0.7 never gets past a stray flow token (",") at the top level: LoadAll would
-    // return endless empty documents until memory runs out. So look at two documents at most;
-    // a second one that does not start with '---' is stray content, not a document.
-    std::istringstream stream(input);
-    YAML::Parser parser(stream);
-    DocumentCounter counter;
-    while (counter.starts.size() < 2 && parser.HandleNextDocument(counter)) {
-    }
-    if (counter.starts.size() == 2) {
-      const YAML::Mark& second = counter.starts[1];
-      size_t at = second.pos < 0 ? input.size() : static_cast<size_t>(second.pos);
-      if (at < input.size() && input.compare(at, 3, "---") == 0) {
-        Report(second, "", "only one YAML document is allowed (found a second '---')");
-      } else {
-        std::string found = at < input.size() ? Quote(input.substr(at, 1)) : "content";
-        Report(second, "",
-               "YAML syntax error: unexpected " + found +
-                   (second.pos == counter.starts[0].pos ? "" : " after the end of the document"));
-        return;
-      }
-    }
+    // A second document is reported and the first one still read; stray content ends reading.
+    if (CheckSingleDocument(input) == SecondDocument::kStrayContent) return;
     document.reset(YAML::Load(input));
   } catch (const YAML::Exception& e) {
     Report(e.mark, "", "YAML syntax error: " + e.msg);

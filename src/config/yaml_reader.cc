@@ -1,11 +1,18 @@
 #include "config/yaml_reader.h"
 
+#include <yaml-cpp/eventhandler.h>
+
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <exception>
 #include <iterator>
 #include <map>
+#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -15,6 +22,7 @@
 namespace hotline::config::internal {
 
 using core::Expression;
+using core::Value;
 
 namespace {
 
@@ -71,6 +79,24 @@ Result<Duration> ParseCompoundDuration(std::string_view text) {
   }
   return total;
 }
+
+// Records where each document starts, without building nodes.
+class DocumentCounter : public YAML::EventHandler {
+ public:
+  std::vector<YAML::Mark> starts;
+  void OnDocumentStart(const YAML::Mark& mark) override { starts.push_back(mark); }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
 
 }  // namespace
 
@@ -180,6 +206,64 @@ YAML::Mark Locate(const YAML::Node& root, std::string_view path) {
   return mark;
 }
 
+Result<std::string> ReadFileText(const std::string& path, size_t max_bytes,
+                                 std::string_view too_large) {
+  std::FILE* file = std::fopen(path.c_str(), "rb");
+  if (file == nullptr) {
+    int error = errno;
+    std::string message = "cannot open " + path + ": " + std::strerror(error);
+    if (error == ENOENT) return Error::NotFound(message);
+    return Error{ErrorCode::kInternal, message, ""};
+  }
+  std::string text;
+  char buffer[64 * 1024];
+  bool failed = false;
+  while (text.size() <= max_bytes) {
+    size_t n = std::fread(buffer, 1, sizeof buffer, file);
+    text.append(buffer, n);
+    if (n < sizeof buffer) {
+      failed = std::ferror(file) != 0;
+      break;
+    }
+  }
+  int error = errno;
+  std::fclose(file);
+  if (failed) {
+    return Error{ErrorCode::kInternal, "cannot read " + path + ": " + std::strerror(error), ""};
+  }
+  if (text.size() > max_bytes) return Error::InvalidArgument(path + ": " + std::string(too_large));
+  return text;
+}
+
+std::vector<ConfigProblem> CollectProblems(
+    std::string_view file_name,
+    const std::function<void(std::vector<ConfigProblem>* problems, bool* truncated)>& parse) {
+  std::vector<ConfigProblem> problems;
+  bool truncated = false;
+  try {
+    parse(&problems, &truncated);
+  } catch (const std::exception& e) {
+    problems.push_back({std::string(file_name), 0, 0, "",
+                        std::string("internal error while reading the file: ") + e.what()});
+  } catch (...) {
+    problems.push_back({std::string(file_name), 0, 0, "", "internal error while reading the file"});
+  }
+  std::stable_sort(problems.begin(), problems.end(),
+                   [](const ConfigProblem& a, const ConfigProblem& b) {
+                     return std::pair(a.line, a.column) < std::pair(b.line, b.column);
+                   });
+  // A second reader (sim's inline center) may add its own: keep the total bounded.
+  if (problems.size() > kMaxProblems) {
+    problems.resize(kMaxProblems);
+    truncated = true;
+  }
+  if (truncated) {
+    problems.push_back({std::string(file_name), 0, 0, "",
+                        "too many problems; stopped after " + std::to_string(kMaxProblems)});
+  }
+  return problems;
+}
+
 void YamlReader::Report(const YAML::Mark& mark, std::string key, std::string message) {
   if (stopped_) return;
   ConfigProblem p;
@@ -205,6 +289,26 @@ bool YamlReader::Spend() {
     return false;
   }
   return true;
+}
+
+YamlReader::SecondDocument YamlReader::CheckSingleDocument(const std::string& text) {
+  std::istringstream stream(text);
+  YAML::Parser parser(stream);
+  DocumentCounter counter;
+  while (counter.starts.size() < 2 && parser.HandleNextDocument(counter)) {
+  }
+  if (counter.starts.size() < 2) return SecondDocument::kNone;
+  const YAML::Mark& second = counter.starts[1];
+  size_t at = second.pos < 0 ? text.size() : static_cast<size_t>(second.pos);
+  if (at < text.size() && text.compare(at, 3, "---") == 0) {
+    Report(second, "", "only one YAML document is allowed (found a second '---')");
+    return SecondDocument::kDocument;
+  }
+  std::string found = at < text.size() ? Quote(text.substr(at, 1)) : "content";
+  Report(second, "",
+         "YAML syntax error: unexpected " + found +
+             (second.pos == counter.starts[0].pos ? "" : " after the end of the document"));
+  return SecondDocument::kStrayContent;
 }
 
 bool YamlReader::Map(const Spot& at, const Names& allowed, std::string_view what, Fields* out,
@@ -396,6 +500,41 @@ std::optional<Expression> YamlReader::ExpressionValue(const Spot& at) {
     return std::nullopt;
   }
   return std::move(e).value();
+}
+
+std::optional<Value> YamlReader::AttributeValue(const Spot& at, bool allow_list) {
+  const YAML::Node& n = at.node;
+  if (n.IsNull()) return Value();
+  if (n.IsScalar()) {
+    const std::string& text = n.Scalar();
+    if (n.Tag() == "?") {
+      if (text == "true" || text == "True" || text == "TRUE") return Value(true);
+      if (text == "false" || text == "False" || text == "FALSE") return Value(false);
+      if (text == "null" || text == "Null" || text == "NULL" || text == "~") return Value();
+      double d = 0;
+      const char* begin = text.data();
+      const char* end = begin + text.size();
+      if (!text.empty() && *begin == '+') ++begin;
+      auto [ptr, ec] = std::from_chars(begin, end, d);
+      if (!text.empty() && ec == std::errc() && ptr == end && std::isfinite(d)) return Value(d);
+    }
+    return Value(text);
+  }
+  if (n.IsSequence() && allow_list) {
+    std::vector<Spot> items;
+    if (!List(at, "a list", &items)) return std::nullopt;
+    Value::List list;
+    for (const Spot& item : items) {
+      auto v = AttributeValue(item, false);
+      if (!v) return std::nullopt;
+      list.push_back(std::move(*v));
+    }
+    return Value(std::move(list));
+  }
+  Report(at, std::string(allow_list ? "expected a scalar or a list of scalars"
+                                    : "expected a scalar inside an attribute list") +
+                 ", got " + Describe(n));
+  return std::nullopt;
 }
 
 }  // namespace hotline::config::internal

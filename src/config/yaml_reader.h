@@ -2,8 +2,9 @@
 //
 // Each reader (Map, List, String, Int, DurationValue, ...) takes a Spot — a node with its mark and
 // key path — and either returns the typed value or records one ConfigProblem naming the line,
-// column and key path, and returns nullopt / false. Nothing here throws for bad input; only
-// yaml-cpp's own failures (memory) can escape, and center_file.cc catches those.
+// column and key path, and returns nullopt / false. Nothing here throws for bad input, except
+// CheckSingleDocument on a YAML syntax error (the parsers catch it); yaml-cpp's own failures
+// (memory) can escape, and center_file.cc and sim's scenario_file.cc catch those.
 //
 // Past kMaxProblems problems, or kMaxValues values read (YAML aliases can make a small file expand
 // to billions of values), the reader stops: it records nothing more and `stopped()` turns true.
@@ -15,12 +16,14 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "base/result.h"
 #include "base/time.h"
 #include "config/center_file.h"
 #include "core/expression.h"
@@ -61,6 +64,22 @@ bool IsIdChar(char c, bool strict);
 // Where a key path ("queues[0].plan[1].rings") is written in the document: the mark of the
 // deepest part found.
 YAML::Mark Locate(const YAML::Node& root, std::string_view path);
+
+// Reads the file at `path`, at most max_bytes + 1 bytes, so a huge or endless file (a device) is
+// refused without reading it all. A missing file is NotFound ("cannot open <path>: <strerror>"),
+// any other open or read failure Internal, and a file larger than `max_bytes` InvalidArgument
+// "<path>: <too_large>".
+Result<std::string> ReadFileText(const std::string& path, size_t max_bytes,
+                                 std::string_view too_large);
+
+// The problems of one parse, as the loaders return them. `parse` runs a parser, moving its
+// problems() into *problems and its truncated() into *truncated; an exception it throws (out of
+// memory) becomes one more problem, "internal error while reading the file". The problems are then
+// sorted in file order (stable), cut to kMaxProblems and, when truncated, followed by a
+// "too many problems" one.
+std::vector<ConfigProblem> CollectProblems(
+    std::string_view file_name,
+    const std::function<void(std::vector<ConfigProblem>* problems, bool* truncated)>& parse);
 
 // Where a value sits: the node, the mark to report (the key's when the value is empty) and the
 // key path.
@@ -109,6 +128,17 @@ class YamlReader {
   // Counts one value read; false (once reported) when the file expands to too many.
   bool Spend();
 
+  // ---- the document ----
+
+  // What follows the first document of a text.
+  enum class SecondDocument { kNone, kDocument, kStrayContent };
+  // Looks at the first two documents of `text` without building nodes: yaml-cpp 0.7 never gets
+  // past a stray flow token (",") at the top level, where LoadAll would return endless empty
+  // documents until memory runs out. A second document that starts with '---' is reported as one
+  // document too many; one that does not is stray content, reported as a syntax error. Throws
+  // YAML::Exception for a syntax error met first.
+  SecondDocument CheckSingleDocument(const std::string& text);
+
   // ---- generic readers: each reports its own problem and returns nullopt / false ----
 
   // A map whose keys must be among `allowed` (any key when `open`). An empty value is an empty map.
@@ -125,6 +155,10 @@ class YamlReader {
   template <typename E>
   std::optional<E> Enum(const Spot& at, const Choices<E>& choices, std::string_view what);
   std::optional<core::Expression> ExpressionValue(const Spot& at);
+  // An attribute value: an empty value is null; a plain scalar is read as YAML reads it (a boolean,
+  // null, a finite number, else text) and a quoted or tagged one is text. With `allow_list`, also
+  // a list of such scalars.
+  std::optional<core::Value> AttributeValue(const Spot& at, bool allow_list);
 
  private:
   static Spot Child(const Spot& parent, const YAML::Node& key, const YAML::Node& value,

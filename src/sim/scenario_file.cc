@@ -2,17 +2,10 @@
 // the order of problems), the YAML document and the top level of a scenario file.
 #include "sim/scenario_file.h"
 
-#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
-#include <algorithm>
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
-#include <exception>
 #include <filesystem>
 #include <limits>
-#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -32,49 +25,13 @@ const Names kTopKeys = {"name",          "seed",   "horizon", "warmup", "replica
                         "service_level", "center", "skills",  "queues", "arrivals",     "agents"};
 const Names kServiceLevelKeys = {"threshold", "short_abandon"};
 
-// Records where each document starts, without building nodes (as the center loader does: yaml-cpp
-// 0.7 never gets past a stray flow token at the top level, so at most two documents are looked at).
-class DocumentCounter : public YAML::EventHandler {
- public:
-  std::vector<YAML::Mark> starts;
-  void OnDocumentStart(const YAML::Mark& mark) override { starts.push_back(mark); }
-  void OnDocumentEnd() override {}
-  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
-  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
-  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
-                const std::string&) override {}
-  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
-                       YAML::EmitterStyle::value) override {}
-  void OnSequenceEnd() override {}
-  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
-                  YAML::EmitterStyle::value) override {}
-  void OnMapEnd() override {}
-};
-
 }  // namespace
 
 bool ScenarioParser::ParseDocument() {
   YAML::Node document;
   try {
-    std::istringstream stream(text_);
-    YAML::Parser parser(stream);
-    DocumentCounter counter;
-    while (counter.starts.size() < 2 && parser.HandleNextDocument(counter)) {
-    }
-    if (counter.starts.size() == 2) {
-      const YAML::Mark& second = counter.starts[1];
-      size_t at = second.pos < 0 ? text_.size() : static_cast<size_t>(second.pos);
-      if (at < text_.size() && text_.compare(at, 3, "---") == 0) {
-        Report(second, "", "only one YAML document is allowed (found a second '---')");
-      } else {
-        std::string found =
-            at < text_.size() ? config::internal::Quote(text_.substr(at, 1)) : "content";
-        Report(second, "",
-               "YAML syntax error: unexpected " + found +
-                   (second.pos == counter.starts[0].pos ? "" : " after the end of the document"));
-      }
-      return false;
-    }
+    // Unlike the center loader, a second document ends reading too.
+    if (CheckSingleDocument(text_) != SecondDocument::kNone) return false;
     document.reset(YAML::Load(text_));
   } catch (const YAML::Exception& e) {
     Report(e.mark, "", "YAML syntax error: " + e.msg);
@@ -219,36 +176,19 @@ using config::ConfigProblem;
 
 std::vector<ConfigProblem> Check(std::string_view text, std::string_view file_name,
                                  std::string_view base_dir, Scenario* out) {
-  std::vector<ConfigProblem> problems;
   std::vector<ConfigProblem> others;
-  bool truncated = false;
-  try {
-    internal::ScenarioParser parser(file_name, base_dir);
-    parser.Load(text);
-    problems = std::move(parser.problems());
-    others = std::move(parser.other_problems());
-    truncated = parser.truncated();
-    if (problems.empty() && others.empty() && out != nullptr) *out = std::move(parser.scenario());
-  } catch (const std::exception& e) {
-    problems.push_back({std::string(file_name), 0, 0, "",
-                        std::string("internal error while reading the file: ") + e.what()});
-  } catch (...) {
-    problems.push_back({std::string(file_name), 0, 0, "", "internal error while reading the file"});
-  }
-  std::stable_sort(problems.begin(), problems.end(),
-                   [](const ConfigProblem& a, const ConfigProblem& b) {
-                     return std::pair(a.line, a.column) < std::pair(b.line, b.column);
-                   });
-  // The inline center's problems come from a second reader: keep the total bounded.
-  if (problems.size() > config::internal::kMaxProblems) {
-    problems.resize(config::internal::kMaxProblems);
-    truncated = true;
-  }
-  if (truncated) {
-    problems.push_back(
-        {std::string(file_name), 0, 0, "",
-         "too many problems; stopped after " + std::to_string(config::internal::kMaxProblems)});
-  }
+  std::vector<ConfigProblem> problems = config::internal::CollectProblems(
+      file_name, [&](std::vector<ConfigProblem>* problems, bool* truncated) {
+        internal::ScenarioParser parser(file_name, base_dir);
+        parser.Load(text);
+        *problems = std::move(parser.problems());
+        others = std::move(parser.other_problems());
+        *truncated = parser.truncated();
+        if (problems->empty() && others.empty() && out != nullptr) {
+          *out = std::move(parser.scenario());
+        }
+      });
+  // The center file's problems come after this file's (and after a "too many problems" note).
   for (ConfigProblem& p : others) problems.push_back(std::move(p));
   return problems;
 }
@@ -264,31 +204,7 @@ Result<std::string> ReadFile(const std::string& path) {
   if (std::filesystem::is_directory(path, ec)) {
     return Error::InvalidArgument("cannot read " + path + ": it is a directory");
   }
-  std::FILE* file = std::fopen(path.c_str(), "rb");
-  if (file == nullptr) {
-    int error = errno;
-    std::string message = "cannot open " + path + ": " + std::strerror(error);
-    if (error == ENOENT) return Error::NotFound(message);
-    return Error{ErrorCode::kInternal, message, ""};
-  }
-  std::string text;
-  char buffer[64 * 1024];
-  bool failed = false;
-  while (text.size() <= kMaxScenarioFileBytes) {
-    size_t n = std::fread(buffer, 1, sizeof buffer, file);
-    text.append(buffer, n);
-    if (n < sizeof buffer) {
-      failed = std::ferror(file) != 0;
-      break;
-    }
-  }
-  int error = errno;
-  std::fclose(file);
-  if (failed) {
-    return Error{ErrorCode::kInternal, "cannot read " + path + ": " + std::strerror(error), ""};
-  }
-  if (text.size() > kMaxScenarioFileBytes) return Error::InvalidArgument(path + ": " + TooLarge());
-  return text;
+  return config::internal::ReadFileText(path, kMaxScenarioFileBytes, TooLarge());
 }
 
 std::string DirectoryOf(const std::string& path) {

@@ -83,7 +83,6 @@ class ScenarioParser : public config::internal::YamlReader {
   std::optional<double> ReadRate(const Spot& at);
   std::optional<Distribution> ReadDistribution(const Spot& at);
   void ReadAttributes(const Spot& at, bool task, std::map<std::string, core::Value>* out);
-  std::optional<core::Value> AttributeValue(const Spot& at, bool allow_list);
 
   // ---- agent groups: scenario_file_agents.cc ----
   void ReadAgents(const Spot& at);
