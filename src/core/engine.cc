@@ -346,6 +346,10 @@ void Engine::Impl::ApplyRule(InteractionRec& ix, int r, Instant now) {
   ix.rules_fired[r] = true;
   switch (rule.action) {
     case ExceptionAction::kMoveToQueue:
+      if (++ix.moves > internal::kMaxMoves) {
+        EndWaiting(ix, InteractionState::kTimedOut, "move_loop", now);
+        return;
+      }
       Enqueue(ix, rule.queue->value(), false, now);
       return;
     case ExceptionAction::kSetPriority:

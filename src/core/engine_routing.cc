@@ -267,8 +267,16 @@ void Engine::Impl::AttachAgent(uint32_t agent) {
     PoolMember m;
     if (!IsPoolMember(agent, pools[p], &m)) continue;
     Pool& pool = pools[p];
-    int32_t member_index = static_cast<int32_t>(pool.members.size());
-    pool.members.push_back(m);
+    // Reuse an entry freed by a skill change, so that changes do not grow the pool.
+    int32_t member_index;
+    if (!pool.free_members.empty()) {
+      member_index = pool.free_members.back();
+      pool.free_members.pop_back();
+      pool.members[member_index] = m;
+    } else {
+      member_index = static_cast<int32_t>(pool.members.size());
+      pool.members.push_back(m);
+    }
     a.pools.emplace_back(p, member_index);
     for (Channel c : kAllChannels) {
       int32_t l = pool.lane[static_cast<int>(c)];
@@ -291,6 +299,7 @@ void Engine::Impl::DetachAgent(uint32_t agent) {
   }
   for (auto [p, member] : a.pools) {
     pools[p].members[member].agent = std::numeric_limits<uint32_t>::max();
+    pools[p].free_members.push_back(member);
   }
   a.slots.clear();
   a.pools.clear();
@@ -652,7 +661,10 @@ void Engine::Impl::TryServeAgent(uint32_t agent, Instant now,
   const RoutingProfile* profile = def.profile ? &center.profiles[def.profile->value()] : nullptr;
   // Cross-lane order: profile priority, then queue weight, then priority, then age.
   using Rank = std::tuple<int64_t, int64_t, int64_t, int64_t, uint64_t>;
-  for (int guard = 0; guard < 1 << 16; ++guard) {
+  // Each pass makes an offer (using capacity) or hands an interaction to a better-placed agent;
+  // both end. Passing the guard means that invariant broke.
+  for (int guard = 0;; ++guard) {
+    HOTLINE_CHECK(guard < 1 << 20, "TryServeAgent does not converge");
     InteractionRec* best = nullptr;
     Rank best_rank{};
     for (const LaneSlot& slot : a.slots) {

@@ -49,12 +49,18 @@ struct PoolMember {
   int added_by_ring = -1;  // >= 0: not a member, added by that ring's `add` expression
 };
 
+// Exception rules may move an interaction between queues, keeping its age; two queues whose
+// rules point at each other would pass it back and forth forever. Past this many moves it ends
+// timed_out with reason "move_loop".
+inline constexpr int kMaxMoves = 16;
+
 struct Pool {
   uint32_t queue = 0;  // the plan's queue (settings: agent order, offer mode)
   int step = 0;
   uint32_t pool_queue = 0;  // whose members serve it
   const Step* step_def = nullptr;
-  std::vector<PoolMember> members;  // in agent order of the center
+  std::vector<PoolMember> members;    // in agent order of the center
+  std::vector<int32_t> free_members;  // entries left by agents who no longer qualify
   std::array<int32_t, kChannelCount> lane{-1, -1, -1, -1, -1};
 };
 
@@ -125,6 +131,7 @@ struct InteractionRec {
   Instant step_since{};
   Instant known_until{};
   int opened_ring = 0;
+  uint16_t moves = 0;       // queue moves by exception rules (bounded: kMaxMoves)
   uint32_t ring_round = 0;  // bumps when ringing starts afresh: stale progressive timers die
   uint32_t generation = 0;  // bumps on every step entry: stale step timers are ignored
   uint32_t queue_gen = 0;   // bumps on every queue entry: stale queue timers are ignored

@@ -96,9 +96,11 @@ class Replication {
       SimEvent e = events_.top();
       events_.pop();
       now = e.at;
-      end = now;
       engine_.AdvanceTo(now);  // timers due before or at this instant fire first
       Handle(e, now);
+      // Only what changed something counts for the period's end: a patience running out for a
+      // caller answered long ago does nothing and must not add idle agent time.
+      if (!engine_.output().events.empty() || e.kind == Kind::kArrival) end = now;
       Drain(now);
       if (progress_ && (++steps_ & 0xffff) == 0) {
         progress_(std::min(1.0, ToSeconds(now - Instant{}) / ToSeconds(scenario_.horizon)));

@@ -187,6 +187,21 @@ TEST(Simulator, AgentsLeaveAtTheEndOfTheirShiftAfterTheirLastCall) {
   EXPECT_EQ(short_shift->runs[0].total.answered, short_shift->runs[0].total.offered);
 }
 
+TEST(Simulator, PatienceOfAnsweredCallersDoesNotStretchThePeriod) {
+  // Very patient callers who are all answered: their patience draws (hours) run out long after
+  // the last call, doing nothing; occupancy must be that of the real working period.
+  Scenario impatient_free =
+      MakeScenario({{150, 240, std::nullopt}}, {{14, {0}}}, Seconds(4 * 3600), 1);
+  Scenario patient = MakeScenario({{150, 240, 36000}}, {{14, {0}}}, Seconds(4 * 3600), 1);
+  impatient_free.warmup = patient.warmup = Duration(0);
+  auto a = RunScenario(impatient_free);
+  auto b = RunScenario(patient);
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_LE(b->runs[0].total.abandoned, 1);
+  EXPECT_GT(*b->total.occupancy.mean, 0.6);  // 10 Erlangs on 14 agents: about 0.71
+  EXPECT_NEAR(*b->total.occupancy.mean, *a->total.occupancy.mean, 0.02);
+}
+
 TEST(BuildCenter, OneAgentPerGroupMemberNamedAfterTheGroup) {
   Scenario s = MakeScenario({{60, 180, std::nullopt}}, {{3, {0}}, {2, {0}}}, Seconds(3600), 1);
   auto center = BuildCenter(s);
