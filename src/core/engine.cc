@@ -126,7 +126,7 @@ void Engine::Impl::ReleaseOffer(OfferRec& offer_ref, OfferState how, std::string
   CancelOfferTimer(offer);
   InteractionRec& ix = interactions.at(offer.interaction.value());
   ix.offers.erase(std::remove(ix.offers.begin(), ix.offers.end(), offer.id), ix.offers.end());
-  offers.erase(offer.id.value());
+  EraseOffer(offer.id.value());
   AgentRec& a = agents[offer.agent];
   --a.pending_offers;
   AddLoad(offer.agent, ix.channel, -1, now);
@@ -151,11 +151,39 @@ void Engine::Impl::ReleaseOffer(OfferRec& offer_ref, OfferState how, std::string
   Refresh(offer.agent, now);
 }
 
+InteractionRec& Engine::Impl::NewInteraction(uint64_t id) {
+  if (spare_interactions.empty()) return interactions[id];
+  auto node = std::move(spare_interactions.back());
+  spare_interactions.pop_back();
+  node.key() = id;
+  node.mapped() = InteractionRec{};
+  return interactions.insert(std::move(node)).position->second;
+}
+
+void Engine::Impl::NewOffer(const OfferRec& offer) {
+  if (spare_offers.empty()) {
+    offers.emplace(offer.id.value(), offer);
+    return;
+  }
+  auto node = std::move(spare_offers.back());
+  spare_offers.pop_back();
+  node.key() = offer.id.value();
+  node.mapped() = offer;
+  offers.insert(std::move(node));
+}
+
+void Engine::Impl::EraseOffer(uint64_t id) {
+  auto node = offers.extract(id);
+  if (!node.empty() && spare_offers.size() < kMaxSpareNodes)
+    spare_offers.push_back(std::move(node));
+}
+
 void Engine::Impl::Erase(InteractionId id) {
   InteractionRec* ix = Find(id);
   if (ix == nullptr) return;
   RemoveWaiting(*ix);
-  interactions.erase(id.value());
+  auto node = interactions.extract(id.value());
+  if (spare_interactions.size() < kMaxSpareNodes) spare_interactions.push_back(std::move(node));
 }
 
 void Engine::Impl::EndWaiting(InteractionRec& ix, InteractionState state, std::string reason,

@@ -90,7 +90,7 @@ Result<InteractionId> Engine::CreateInteraction(const InteractionSpec& spec, Ins
     return Error::NotFound("known agent does not exist", "known_agent");
   }
   InteractionId id(im.next_interaction++);
-  InteractionRec& ix = im.interactions[id.value()];
+  InteractionRec& ix = im.NewInteraction(id.value());
   ix.id = id;
   ix.channel = spec.channel;
   ix.entry_queue = spec.queue.value();
@@ -126,7 +126,7 @@ Status Engine::AcceptOffer(OfferId offer, Instant now) {
   OfferRec o = it->second;
   im.CancelOfferTimer(o);
   InteractionRec& ix = im.interactions.at(o.interaction.value());
-  im.offers.erase(it);
+  im.EraseOffer(o.id.value());
   ix.offers.erase(std::remove(ix.offers.begin(), ix.offers.end(), offer), ix.offers.end());
   AgentRec& a = im.agents[o.agent];
   --a.pending_offers;

@@ -28,6 +28,14 @@ struct Engine::Impl {
   std::deque<internal::Lane> lanes;  // a deque: lanes are added while others are referenced
   std::unordered_map<uint64_t, internal::InteractionRec> interactions;
   std::unordered_map<uint64_t, internal::OfferRec> offers;
+  // Nodes of ended interactions and answered offers, reused for the next ones: a contact then
+  // costs no allocation for its records (C++17 node handles).
+  std::vector<std::unordered_map<uint64_t, internal::InteractionRec>::node_type> spare_interactions;
+  std::vector<std::unordered_map<uint64_t, internal::OfferRec>::node_type> spare_offers;
+  static constexpr size_t kMaxSpareNodes = 4096;
+  internal::InteractionRec& NewInteraction(uint64_t id);
+  void NewOffer(const internal::OfferRec& offer);
+  void EraseOffer(uint64_t id);
   std::vector<int> waiting_in_queue;
   std::vector<double> mean_handle_s;                  // per queue, for estimated wait
   std::vector<std::vector<Duration>> profile_delays;  // per queue: distinct delays > 0

@@ -730,7 +730,7 @@ void Engine::Impl::MakeOffer(InteractionRec& ix, uint32_t agent, Instant now) {
   offer.deadline = now + OfferTimeoutOf(ix);
   offer.timer =
       AddTimer(offer.deadline, {internal::TimerKind::kOfferTimeout, offer.id.value(), 0, 0});
-  offers.emplace(offer.id.value(), offer);
+  NewOffer(offer);
   ix.offers.push_back(offer.id);
   ix.state = InteractionState::kOffering;
   if (!TakesMoreAgents(ix)) RemoveWaiting(ix);
