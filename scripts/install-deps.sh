@@ -9,8 +9,12 @@ packages=(
   g++ cmake ninja-build ccache pkg-config clang-format
   # libraries (Boost is 1.81, never libboost-dev)
   libboost1.81-dev libfmt-dev libspdlog-dev libcli11-dev libyaml-cpp-dev nlohmann-json3-dev
+  # server: event log, password hashing, tokens
+  libsqlite3-dev libargon2-dev libssl-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
+  # integration tests and load tests: curl as a real HTTP client, sqlite3 to inspect the log
+  curl sqlite3
 )
 
 missing=()

@@ -20,6 +20,8 @@ const char* ErrorCodeName(ErrorCode code) {
       return "resource_exhausted";
     case ErrorCode::kUnavailable:
       return "unavailable";
+    case ErrorCode::kDataLoss:
+      return "data_loss";
     case ErrorCode::kInternal:
       return "internal";
   }
