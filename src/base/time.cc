@@ -1,5 +1,6 @@
 #include "base/time.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -104,6 +105,67 @@ std::string FormatRfc3339(Instant t) {
   }
   out += "Z";
   return out;
+}
+
+namespace {
+
+// Reads exactly `n` digits at `pos`; -1 when they are not all digits.
+int Digits(std::string_view text, size_t pos, size_t n) {
+  if (pos + n > text.size()) return -1;
+  int v = 0;
+  for (size_t i = pos; i < pos + n; ++i) {
+    if (text[i] < '0' || text[i] > '9') return -1;
+    v = v * 10 + (text[i] - '0');
+  }
+  return v;
+}
+
+}  // namespace
+
+Result<Instant> ParseRfc3339(std::string_view text) {
+  auto bad = [&] {
+    return Error::InvalidArgument("'" + std::string(text.substr(0, 64)) +
+                                  "' is not an RFC 3339 time such as 2026-11-22T15:04:05Z");
+  };
+  int year = Digits(text, 0, 4), month = Digits(text, 5, 2), day = Digits(text, 8, 2);
+  if (year < 0 || month < 0 || day < 0 || text[4] != '-' || text[7] != '-') return bad();
+  std::chrono::year_month_day ymd{std::chrono::year(year), std::chrono::month(month),
+                                  std::chrono::day(day)};
+  if (!ymd.ok()) return bad();
+  Instant t = std::chrono::sys_days(ymd);
+  if (text.size() == 10) return t;
+  if (text.size() < 20 || (text[10] != 'T' && text[10] != 't' && text[10] != ' ')) return bad();
+  int hh = Digits(text, 11, 2), mm = Digits(text, 14, 2), ss = Digits(text, 17, 2);
+  if (hh < 0 || mm < 0 || ss < 0 || text[13] != ':' || text[16] != ':' || hh > 23 || mm > 59 ||
+      ss > 60) {
+    return bad();
+  }
+  t += Seconds(hh * 3600 + mm * 60 + std::min(ss, 59));
+  size_t pos = 19;
+  if (pos < text.size() && text[pos] == '.') {
+    ++pos;
+    int64_t frac = 0;
+    int digits = 0;
+    while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
+      if (digits < 6) {
+        frac = frac * 10 + (text[pos] - '0');
+        ++digits;
+      }
+      ++pos;
+    }
+    if (digits == 0) return bad();
+    while (digits++ < 6) frac *= 10;
+    t += Duration(frac);
+  }
+  if (pos >= text.size()) return bad();
+  if ((text[pos] == 'Z' || text[pos] == 'z') && pos + 1 == text.size()) return t;
+  if ((text[pos] == '+' || text[pos] == '-') && pos + 6 == text.size() && text[pos + 3] == ':') {
+    int oh = Digits(text, pos + 1, 2), om = Digits(text, pos + 4, 2);
+    if (oh < 0 || om < 0 || oh > 23 || om > 59) return bad();
+    Duration offset = Seconds(oh * 3600 + om * 60);
+    return text[pos] == '+' ? t - offset : t + offset;
+  }
+  return bad();
 }
 
 }  // namespace hotline

@@ -32,4 +32,9 @@ std::string FormatDuration(Duration d);
 // RFC 3339 UTC with microseconds when not whole seconds: "2026-11-22T15:04:05Z".
 std::string FormatRfc3339(Instant t);
 
+// Reads RFC 3339: "2026-11-22T15:04:05Z", with optional fractional seconds (up to microseconds)
+// and a "Z" or "+08:00" / "-05:30" offset; a date alone ("2026-11-22") is midnight UTC. Anything
+// else is an InvalidArgument error naming the text.
+Result<Instant> ParseRfc3339(std::string_view text);
+
 }  // namespace hotline

@@ -47,5 +47,29 @@ TEST(FormatRfc3339, PrintsUtcWithOptionalMicroseconds) {
   EXPECT_EQ(FormatRfc3339(FromMicros(1'795'359'845'000'123)), "2026-11-22T15:04:05.000123Z");
 }
 
+TEST(ParseRfc3339, ReadsWhatFormatRfc3339Writes) {
+  Instant t = FromMicros(1'795'000'000'123'456);
+  auto back = ParseRfc3339(FormatRfc3339(t));
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(*back, t);
+}
+
+TEST(ParseRfc3339, AppliesTheOffsetAndReadsBareDates) {
+  auto a = ParseRfc3339("2026-11-22T08:00:00+08:00");
+  auto b = ParseRfc3339("2026-11-22");
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(*a, *b);
+  EXPECT_EQ(FormatRfc3339(*ParseRfc3339("2026-11-22T01:02:03.5Z")), "2026-11-22T01:02:03.500000Z");
+}
+
+TEST(ParseRfc3339, RejectsMalformedText) {
+  for (const char* text : {"", "2026-13-01", "2026-02-30T00:00:00Z", "2026-11-22T10:00:00",
+                           "2026-11-22T25:00:00Z", "yesterday", "2026-11-22T10:00:00.Z",
+                           "2026-11-22T10:00:00+0800"}) {
+    auto r = ParseRfc3339(text);
+    EXPECT_FALSE(r.ok()) << text;
+  }
+}
+
 }  // namespace
 }  // namespace hotline
