@@ -4,7 +4,9 @@
 //
 // Threading: everything runs on the io_context given to the constructor, which the caller runs on
 // one thread (the shard's loop). Handlers are called on that thread; a Respond may be called later
-// (e.g. once a write is durable) but must be called on that thread, exactly once.
+// (e.g. once a write is durable) but must be called on that thread, exactly once; a Respond called
+// again, or after its connection or the Server is gone, does nothing. Drop the last reference to a
+// WebSocketPeer on that thread too. The io_context must outlive the Server.
 //
 // Limits: a body over max_body_bytes gets 413, a header block over max_header_bytes 431, a
 // malformed request 400, beyond max_connections new connections get 503; idle connections close
@@ -105,9 +107,11 @@ class Server {
   // The bound port (after Start).
   uint16_t port() const;
   // Stops accepting; open connections finish their current response and close; WebSocket peers
-  // get a close frame ("shutting down").
+  // get a close frame ("shutting down"). Connections still open 5 s later are cut, so the
+  // io_context runs out of work. Call on the io thread.
   void Stop();
 
+  // Safe from any thread.
   ServerCounters counters() const;
 
   struct Impl;
