@@ -11,5 +11,6 @@ void AddBenchCommands(CLI::App& app, int* exit_code);   // bench routing
 void AddConfigCommands(CLI::App& app, int* exit_code);  // config check
 void AddWfmCommands(CLI::App& app, int* exit_code);     // erlang, staff
 void AddSimCommands(CLI::App& app, int* exit_code);     // sim
+void AddServeCommands(CLI::App& app, int* exit_code);   // serve
 
 }  // namespace hotline::cli

@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   hotline::cli::AddWfmCommands(app, &exit_code);
   hotline::cli::AddSimCommands(app, &exit_code);
   hotline::cli::AddConfigCommands(app, &exit_code);
+  hotline::cli::AddServeCommands(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

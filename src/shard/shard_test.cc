@@ -1,0 +1,204 @@
+#include "shard/shard.h"
+
+#include <gtest/gtest.h>
+
+#include <deque>
+
+#include "base/clock.h"
+#include "store/memory_event_log.h"
+
+namespace hotline::shard {
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kCenter = R"(
+center: {name: Test}
+settings: {offer_timeout: 20s, wrapup: {mode: timed, duration: 30s}}
+skills: [{id: billing, name: Billing}, {id: tech, name: Tech}]
+dispositions: [{id: resolved, name: Resolved}]
+agents:
+  - {id: a1, name: Ann, skills: {billing: 3}}
+  - {id: a2, name: Bob, skills: {tech: 2}}
+queues:
+  - id: billing
+    name: Billing
+    requires: {billing: 1}
+)";
+
+// The host loop, run by hand: posted work and one timer on the simulated clock.
+class ManualLoop final : public Loop {
+ public:
+  explicit ManualLoop(SimulatedClock* clock) : clock_(clock) {}
+  void Post(std::function<void()> fn) override { posted_.push_back(std::move(fn)); }
+  void SetTimer(Instant deadline, std::function<void()> fn) override {
+    deadline_ = deadline;
+    timer_ = std::move(fn);
+  }
+  void RunPosted() {
+    while (!posted_.empty()) {
+      auto fn = std::move(posted_.front());
+      posted_.pop_front();
+      fn();
+    }
+  }
+  // Moves the clock to the timer and fires it.
+  bool FireTimer() {
+    if (!timer_ || deadline_ == Instant::max()) return false;
+    clock_->AdvanceTo(std::max(deadline_, clock_->Now()));
+    auto fn = std::move(timer_);
+    timer_ = nullptr;
+    fn();
+    RunPosted();
+    return true;
+  }
+  Instant deadline() const { return timer_ ? deadline_ : Instant::max(); }
+
+ private:
+  SimulatedClock* clock_;
+  std::deque<std::function<void()>> posted_;
+  Instant deadline_ = Instant::max();
+  std::function<void()> timer_;
+};
+
+class ShardTest : public ::testing::Test {
+ protected:
+  ShardTest() : clock_(FromMicros(1'800'000'000'000'000)), loop_(&clock_) {}
+
+  std::unique_ptr<Shard> Open() {
+    auto shard = Shard::Open(&log_, &loop_, &clock_, std::string(kCenter), {});
+    EXPECT_TRUE(shard.ok()) << (shard.ok() ? "" : shard.error().message);
+    loop_.RunPosted();
+    return shard.ok() ? std::move(*shard) : nullptr;
+  }
+
+  // Runs a command and waits for its durable answer.
+  Result<json> Run(Shard& shard, json command) {
+    std::optional<Result<json>> answer;
+    shard.Execute(std::move(command), "user:1", [&](Result<json> r) { answer = std::move(r); });
+    loop_.RunPosted();
+    EXPECT_TRUE(answer.has_value()) << "no answer";
+    return answer ? std::move(*answer) : Result<json>(Error::InvalidArgument("no answer"));
+  }
+
+  std::vector<store::EventRecord> Events() {
+    auto events = log_.ReadEvents(0, 10000);
+    EXPECT_TRUE(events.ok());
+    return events.ok() ? *events : std::vector<store::EventRecord>{};
+  }
+
+  SimulatedClock clock_;
+  ManualLoop loop_;
+  store::MemoryEventLog log_;
+};
+
+TEST_F(ShardTest, FirstOpenLogsTheCenterAndReopenReplaysToTheSameState) {
+  auto shard = Open();
+  ASSERT_TRUE(shard);
+  ASSERT_TRUE(Run(*shard, {{"op", "agent.presence"}, {"agent", "a1"}, {"presence", "ready"}}).ok());
+  auto created = Run(*shard, {{"op", "interaction.create"},
+                              {"channel", "voice"},
+                              {"queue", "billing"},
+                              {"customer", {{"phone", "+886200000001"}}}});
+  ASSERT_TRUE(created.ok()) << created.error().message;
+  EXPECT_EQ((*created)["state"], "offering");
+  uint64_t id = (*created)["id"];
+  auto offers = shard->engine().OffersOf(*shard->document().center().FindAgent("a1"));
+  ASSERT_EQ(offers.size(), 1u);
+  ASSERT_TRUE(Run(*shard, {{"op", "offer.accept"}, {"offer", offers[0].id.value()}}).ok());
+  uint64_t seq_before = shard->last_seq();
+  shard.reset();
+
+  auto again = Open();
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->counters().replay_divergences, 0u);
+  EXPECT_EQ(again->last_seq(), seq_before);
+  auto view = again->engine().interaction(core::InteractionId(id));
+  ASSERT_TRUE(view.has_value());
+  EXPECT_EQ(view->state, core::InteractionState::kAssigned);
+  const InteractionRecord* record = again->projections().Find(id);
+  ASSERT_NE(record, nullptr);
+  EXPECT_EQ(record->customer["phone"], "+886200000001");
+  EXPECT_EQ(again->projections().History("+886200000001", Instant{}, Instant::max(), 10).size(),
+            1u);
+}
+
+TEST_F(ShardTest, ARefusedCommandChangesNothingAndIsNotLogged) {
+  auto shard = Open();
+  ASSERT_TRUE(shard);
+  size_t before = Events().size();
+  auto r = Run(*shard, {{"op", "interaction.create"}, {"channel", "voice"}, {"queue", "nope"}});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().field, "queue");
+  auto w = Run(*shard, {{"op", "interaction.wrapup"}, {"interaction", 99}, {"disposition", "x"}});
+  ASSERT_FALSE(w.ok());
+  EXPECT_EQ(w.error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(Events().size(), before);
+  EXPECT_EQ(log_.head().last_command, 1u);  // center.load only
+}
+
+TEST_F(ShardTest, OfferTimeoutFiresOnTheTimerAndIsReplayed) {
+  auto shard = Open();
+  ASSERT_TRUE(shard);
+  ASSERT_TRUE(Run(*shard, {{"op", "agent.presence"}, {"agent", "a1"}, {"presence", "ready"}}).ok());
+  ASSERT_TRUE(
+      Run(*shard, {{"op", "interaction.create"}, {"channel", "voice"}, {"queue", "billing"}}).ok());
+  Instant deadline = loop_.deadline();
+  ASSERT_NE(deadline, Instant::max());
+  ASSERT_TRUE(loop_.FireTimer());
+  bool timed_out = false;
+  for (const auto& e : Events()) timed_out |= e.type == "offer.timed_out";
+  EXPECT_TRUE(timed_out);
+  EXPECT_GE(shard->counters().offers_by_outcome.at("timed_out"), 1u);
+  uint64_t seq = shard->last_seq();
+  shard.reset();
+  auto again = Open();
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->last_seq(), seq);
+  EXPECT_EQ(again->counters().replay_divergences, 0u);
+}
+
+TEST_F(ShardTest, QueueEditsApplyLiveAndSurviveRestart) {
+  auto shard = Open();
+  ASSERT_TRUE(shard);
+  auto bad = Run(*shard, {{"op", "object.put"},
+                          {"section", "queues"},
+                          {"id", "tech"},
+                          {"body", {{"name", "Tech"}, {"requires", {{"nosuch", 1}}}}}});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().field.find("requires"), std::string::npos) << bad.error().field;
+  auto good = Run(*shard, {{"op", "object.put"},
+                           {"section", "queues"},
+                           {"id", "tech"},
+                           {"body", {{"name", "Tech"}, {"requires", {{"tech", 1}}}}}});
+  ASSERT_TRUE(good.ok()) << good.error().message;
+  ASSERT_TRUE(Run(*shard, {{"op", "agent.presence"}, {"agent", "a2"}, {"presence", "ready"}}).ok());
+  auto created =
+      Run(*shard, {{"op", "interaction.create"}, {"channel", "voice"}, {"queue", "tech"}});
+  ASSERT_TRUE(created.ok()) << created.error().message;
+  EXPECT_EQ((*created)["state"], "offering");
+  shard.reset();
+  auto again = Open();
+  ASSERT_TRUE(again);
+  EXPECT_NE(again->document().Find(Section::kQueues, "tech"), nullptr);
+  EXPECT_EQ(again->counters().replay_divergences, 0u);
+}
+
+TEST_F(ShardTest, DeletingAUsedSkillIsRefusedAndAnUnusedOneDisappears) {
+  auto shard = Open();
+  ASSERT_TRUE(shard);
+  auto used = Run(*shard, {{"op", "object.delete"}, {"section", "skills"}, {"id", "billing"}});
+  ASSERT_FALSE(used.ok());
+  EXPECT_EQ(used.error().code, ErrorCode::kFailedPrecondition);
+  ASSERT_TRUE(Run(*shard, {{"op", "object.put"},
+                           {"section", "skills"},
+                           {"id", "french"},
+                           {"body", {{"name", "French"}}}})
+                  .ok());
+  ASSERT_TRUE(Run(*shard, {{"op", "object.delete"}, {"section", "skills"}, {"id", "french"}}).ok());
+  EXPECT_EQ(shard->document().Find(Section::kSkills, "french"), nullptr);
+  EXPECT_EQ(shard->document().List(Section::kSkills).size(), 2u);
+}
+
+}  // namespace
+}  // namespace hotline::shard
