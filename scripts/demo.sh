@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Installs what is needed, builds, and runs the demo. Until the server lands (issue 4), the demo
-# is the routing benchmark on a 10,000-agent synthetic center; then it becomes `hotline serve`.
+# Installs what is needed, builds, and runs the demo center: `hotline serve` with the bundled
+# demo center on an embedded SQLite event log in ./hotline-data, at http://127.0.0.1:8080/.
+# The first start prints the admin password (also in hotline-data/initial-admin-password).
+# Ctrl-C stops it cleanly; running this again resumes where it stopped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 bash scripts/build.sh
-./build/src/cli/hotline config check examples/demo/hotline.yaml
-exec ./build/src/cli/hotline bench routing "$@"
+exec ./build/src/cli/hotline serve "$@"

@@ -14,7 +14,7 @@ packages=(
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   # integration tests and load tests: curl as a real HTTP client, sqlite3 to inspect the log
-  curl sqlite3
+  curl jq sqlite3
 )
 
 missing=()
