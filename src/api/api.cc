@@ -359,7 +359,8 @@ Status Api::RestoreSessions() {
     session.user_id = auth::UserId(s.value("user_id", uint64_t{0}));
     session.expires_at = FromMicros(s.value("expires_us", int64_t{0}));
     const shard::User* user = impl_->shard.FindUser(session.user_id.value());
-    if (!user) continue;
+    if (!user || FromMicros(s.value("created_us", int64_t{0})) < user->sessions_valid_from)
+      continue;
     std::vector<std::string> names = user->roles;
     auto roles = auth::ParseRoles(names);
     if (!roles.ok()) continue;

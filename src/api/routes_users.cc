@@ -65,7 +65,8 @@ void Api::Impl::Login(Call& call) {
       Instant expires = now + options.session_ttl;
       json reply = {
           {"token", token}, {"expires_at", FormatRfc3339(expires)}, {"user", UserView(*user)}};
-      json stored = {{"user_id", user->id}, {"expires_us", ToMicros(expires)}};
+      json stored = {
+          {"user_id", user->id}, {"created_us", ToMicros(now)}, {"expires_us", ToMicros(expires)}};
       auto respond = call.respond;
       shard.WriteState({{"session/" + auth::TokenDigest(token), stored.dump()}},
                        [respond, reply](Status s) {
@@ -179,6 +180,9 @@ void Api::Impl::PutUser(Call& call) {
       if (!a || !*a) return;
       if (!hash.ok()) return call.Fail(hash.error());
       command["password_hash"] = *hash;
+      // A new password ends the user's sessions (persisted ones too: see sessions_valid_from).
+      if (call.request.method == "PUT")
+        sessions.RevokeUser(auth::UserId(command["id"].get<uint64_t>()));
       // The id was chosen before hashing; another create may have taken it meanwhile.
       if (call.request.method == "POST" && shard.FindUser(command["id"].get<uint64_t>())) {
         command["id"] = shard.users().rbegin()->first + 1;

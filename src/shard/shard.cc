@@ -425,7 +425,12 @@ Result<json> Shard::RunConfig(const json& command, Instant now, Context& ctx) {
     auto existing = users_.find(user.id);
     bool existed = existing != users_.end();
     if (existed) {
-      if (user.password_hash.empty()) user.password_hash = existing->second.password_hash;
+      user.sessions_valid_from = existing->second.sessions_valid_from;
+      if (user.password_hash.empty()) {
+        user.password_hash = existing->second.password_hash;
+      } else if (user.password_hash != existing->second.password_hash) {
+        user.sessions_valid_from = now;  // a new password logs out every session
+      }
       user.created_at = existing->second.created_at;
       user_by_name_.erase(existing->second.username);
     } else {

@@ -59,6 +59,8 @@ struct User {
   std::string agent_id;            // the agent this user may act as (empty: none)
   std::string password_hash;       // argon2id, PHC string
   Instant created_at{};
+  // Sessions opened before this instant are void (set when the password changes).
+  Instant sessions_valid_from{};
 };
 
 // An event as the API and the stream show it: {"seq","type","at","actor","data"}.
