@@ -92,6 +92,12 @@ class KpiFold {
   KpiFold& operator=(KpiFold&&) noexcept;
 
   void Apply(const core::Event& event);
+  // The center changed while events flow (core::Engine::Reconfigure, same rule: every queue and
+  // agent keeps its index; new ones are appended). Queues appended get their own rows from now
+  // on; a changed service-level or short-abandon threshold applies to the answers and abandons
+  // folded from now on, including those of interactions that entered before. Figures already
+  // folded do not change. Breaking the index rule is a bug of the caller (fatal).
+  void Reconfigure(const core::CenterDefinition& next);
   // Ends the period at `end`: open agent spans are closed there; interactions still waiting are
   // counted as still_waiting. Apply must not be called afterwards.
   void Finish(Instant end);

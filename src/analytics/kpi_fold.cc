@@ -392,6 +392,30 @@ KpiFold& KpiFold::operator=(KpiFold&&) noexcept = default;
 
 void KpiFold::Apply(const core::Event& event) { state_->Apply(event); }
 
+void KpiFold::Reconfigure(const core::CenterDefinition& next) {
+  State& s = *state_;
+  HOTLINE_CHECK(next.queues.size() >= s.queues, "KpiFold::Reconfigure removed queues");
+  const uint32_t queues = static_cast<uint32_t>(next.queues.size());
+  s.t_us.clear();
+  s.s_us.clear();
+  for (const core::Queue& q : next.queues) {
+    s.t_us.push_back(q.sl_threshold.count());
+    s.s_us.push_back(q.short_abandon.count());
+  }
+  if (next.agents.size() > s.agents.size()) s.agents.resize(next.agents.size());
+  if (queues == s.queues) return;
+  // Rows are [interval * queues + queue]: lay them out again for the new width, and move the row
+  // of every interaction being followed with them.
+  const uint32_t old_queues = s.queues;
+  std::vector<Counts> rows(s.intervals * queues);
+  for (size_t k = 0; k < s.intervals; ++k) {
+    for (uint32_t q = 0; q < old_queues; ++q) rows[k * queues + q] = s.rows[k * old_queues + q];
+  }
+  s.rows = std::move(rows);
+  s.live.ForEachMutable([&](Live& l) { l.row = l.row / old_queues * queues + l.row % old_queues; });
+  s.queues = queues;
+}
+
 void KpiFold::Finish(Instant end) { state_->Finish(end); }
 
 Figures KpiFold::Total() const {

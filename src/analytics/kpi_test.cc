@@ -422,6 +422,68 @@ TEST(KpiFoldTest, MovedInteractionThatAbandonsUsesTheEntryQueuesShortAbandonThre
   EXPECT_EQ(f.short_abandoned, 1);
 }
 
+// ---- The center changing while events flow ---------------------------------------------------
+
+TEST(KpiFoldTest, ReconfigureAddsRowsForAppendedQueuesAndKeepsWhatWasFolded) {
+  KpiFold fold(TwoQueues(), Settings());
+  std::vector<Event> before;
+  AddAnswered(before, 1, kSupport, 10, 5);
+  AddAbandoned(before, 2, kBilling, 20, 8);
+  before.push_back(Queued(3, kBilling, 30));  // still waiting at the change
+  for (const Event& e : before) fold.Apply(e);
+  core::CenterDefinition next = TwoQueues();
+  core::Queue sales;
+  sales.id = "sales";
+  sales.sl_threshold = Seconds(30);
+  sales.plan = {core::Step{}};
+  next.queues.push_back(sales);
+  fold.Reconfigure(next);
+  std::vector<Event> after;
+  after.push_back(Connected(3, 40, 10));  // billing, entered before the change
+  AddAnswered(after, 4, 2, 1000, 25);     // sales, next interval
+  for (const Event& e : after) fold.Apply(e);
+  fold.Finish(At(2000));
+
+  EXPECT_EQ(fold.Queue(QueueId(kSupport)).answered, 1);
+  Figures billing = fold.Queue(QueueId(kBilling));
+  EXPECT_EQ(billing.offered, 2);
+  EXPECT_EQ(billing.abandoned, 1);
+  EXPECT_EQ(billing.answered, 1);
+  EXPECT_EQ(billing.answered_within_t, 1);  // 10 s <= T 10 s
+  Figures sales_figures = fold.Queue(QueueId(2));
+  EXPECT_EQ(sales_figures.offered, 1);
+  EXPECT_EQ(sales_figures.answered_within_t, 1);  // 25 s <= T 30 s
+  EXPECT_EQ(fold.Total().offered, 4);
+  std::vector<IntervalRow> rows = fold.Intervals();
+  ASSERT_EQ(rows.size(), 5u);  // support, billing, overall; sales, overall
+  EXPECT_EQ(rows[1].queue, QueueId(kBilling));
+  EXPECT_EQ(rows[1].figures.answered, 1);
+  EXPECT_EQ(rows[3].start, At(900));
+  EXPECT_EQ(rows[3].queue, QueueId(2));
+}
+
+TEST(KpiFoldTest, ReconfiguredThresholdsApplyToAnswersAndAbandonsFoldedAfterTheChange) {
+  KpiFold fold(TwoQueues(), Settings());
+  std::vector<Event> ev;
+  AddAnswered(ev, 1, kSupport, 0, 15);  // within T = 20 s
+  ev.push_back(Queued(2, kSupport, 10));
+  for (const Event& e : ev) fold.Apply(e);
+  core::CenterDefinition next = TwoQueues();
+  next.queues[kSupport].sl_threshold = Seconds(10);
+  next.queues[kSupport].short_abandon = Seconds(0);
+  fold.Reconfigure(next);
+  fold.Apply(Connected(2, 25, 15));  // no longer within T
+  fold.Apply(Queued(3, kSupport, 30));
+  fold.Apply(Abandoned(3, 33, 3));  // no longer short: S = 0
+  fold.Finish(At(100));
+  Figures f = fold.Queue(QueueId(kSupport));
+  EXPECT_EQ(f.answered, 2);
+  EXPECT_EQ(f.answered_within_t, 1);
+  EXPECT_EQ(f.abandoned, 1);
+  EXPECT_EQ(f.short_abandoned, 0);
+  EXPECT_EQ(f.abandoned_within_t, 1);  // 3 s <= 10 s
+}
+
 TEST(KpiFoldTest, TransferEndsTheFirstQueueAsAnsweredAndTransferredAndStartsANewArrival) {
   std::vector<Event> ev;
   ev.push_back(Queued(1, kSupport, 0));

@@ -73,6 +73,14 @@ class LiveTable {
     }
   }
 
+  // As ForEach, letting `f` change the fields other than `id`.
+  template <typename F>
+  void ForEachMutable(F&& f) {
+    for (Live& s : slots_) {
+      if (s.id != Live::kEmpty) f(s);
+    }
+  }
+
   size_t size() const { return size_; }
 
  private:

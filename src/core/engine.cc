@@ -24,6 +24,11 @@ Engine::Impl::Impl(CenterDefinition c, uint64_t seed) : center(std::move(c)), ra
   }
   waiting_in_queue.assign(center.queues.size(), 0);
   mean_handle_s.assign(center.queues.size(), 180.0);
+  ComputeProfileDelays();
+  BuildPools();
+}
+
+void Engine::Impl::ComputeProfileDelays() {
   profile_delays.assign(center.queues.size(), {});
   for (const auto& profile : center.profiles) {
     for (const auto& pq : profile.queues) {
@@ -34,7 +39,6 @@ Engine::Impl::Impl(CenterDefinition c, uint64_t seed) : center(std::move(c)), ra
       }
     }
   }
-  BuildPools();
 }
 
 Event& Engine::Impl::Emit(EventType type, Instant now) {

@@ -139,12 +139,53 @@ class Engine {
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
 
+  // The definition in force: the one given to the constructor or the last Reconfigure, with the
+  // skill levels SetAgentSkill changed since.
   const CenterDefinition& center() const;
 
   // ---- Commands. Each appends its events and effects to output(). ----
   Status SetPresence(AgentId agent, Presence presence, std::string reason, Instant now);
   // Level 0 removes the skill.
   Status SetAgentSkill(AgentId agent, SkillId skill, int level, Instant now);
+
+  // Replaces the center definition while interactions, offers and agents are live.
+  //
+  // Contract: `next` must pass ValidateCenter, and indices are stable: every skill, queue,
+  // profile and agent of the current center keeps its index in `next` with the same `id`; `next`
+  // may change any of their other settings and may append new ones at the end. Dispositions and
+  // Settings may change freely. Otherwise the result is InvalidArgument naming the object ("queue
+  // 2 is 'billing' in the running center but 'tech' in the new one") and nothing changes.
+  //
+  // On success, first the timers due at or before `now` fire (as AdvanceTo(now)), then `next`
+  // becomes the center. Live state is kept: agents' presence, routing state, load, back-offs and
+  // statistics; pending offers (and their deadlines), assigned and wrapping interactions (a
+  // wrap-up keeps the end it started with); waiting interactions keep their queue, step, age
+  // (place in line), priority, exclusions and time in step, and are re-indexed by the new
+  // settings (task order, agent order, membership, requirements, rings...). In detail:
+  //  - an agent whose skills differ from its live skills emits agent.skill_changed per skill, as
+  //    SetAgentSkill does; an appended agent starts logged out;
+  //  - steps and exception rules are known by their position: a waiting interaction stays at its
+  //    step index; one whose step is past the end of its queue's new plan continues at the
+  //    new last step, as if it had just entered it (interaction.step_changed with reason
+  //    "reconfigured"; the step's priority applies; exclusions are forgotten; filters are not
+  //    evaluated); its pending offers stay;
+  //  - deadlines follow the new definitions, counted from when they always were counted: step
+  //    timeout, rings and known-agent window from entering the step, max wait and wait rules from
+  //    the place in line, "no agents" from when the lane emptied; a progressive ring whose timing
+  //    changed rings its next agent one progressive_step after the change; a deadline the new
+  //    definitions put at or before `now` is handled before Reconfigure returns;
+  //  - rings already open stay open; an exception rule that already fired for an interaction
+  //    does not fire again; a step's priority applies on entering it only;
+  //  - pending offers stay as they are, even when the new offer mode would ring fewer agents (no
+  //    more are rung until they are answered) or the agent no longer qualifies;
+  //  - an agent holding more than a reduced capacity keeps its work and takes no more until its
+  //    load is below the new capacity;
+  //  - leave-when-empty applies to lanes whose agent counts (or whose setting) changed;
+  // then routing runs as after any command: whatever is routable under `next` is offered at `now`.
+  // Reconfiguring with the running center itself changes nothing and emits nothing (after the
+  // timers due by `now`). Cost: O(agents x queues + live interactions x log) plus the routing
+  // pass; reconfiguration is meant to be rare.
+  Status Reconfigure(CenterDefinition next, Instant now);
 
   Result<InteractionId> CreateInteraction(const InteractionSpec& spec, Instant now);
   Status AcceptOffer(OfferId offer, Instant now);

@@ -61,12 +61,18 @@ Status Engine::SetAgentSkill(AgentId agent, SkillId skill, int level, Instant no
   if (level < 0) return Error::InvalidArgument("skill level must be >= 0", "level");
   uint32_t a = agent.value();
   AgentRec& rec = impl_->agents[a];
+  // The lanes the agent leaves change their counts too (they may become empty).
+  std::vector<int32_t> touched;
+  for (auto& slot : rec.slots) touched.push_back(slot.lane);
   // Indexed keys depend on skills (most_skilled): detach fully, then attach again.
   impl_->DetachAgent(a);
   std::erase_if(rec.skills, [&](auto& p) { return p.first == skill.value(); });
+  auto& defined = impl_->center.agents[a].skills;  // center() is the definition in force
+  defined.erase(skill);
   if (level > 0) {
     rec.skills.emplace_back(skill.value(), level);
     std::sort(rec.skills.begin(), rec.skills.end());
+    defined[skill] = level;
   }
   impl_->AttachAgent(a);
   impl_->Refresh(a, now);
@@ -74,8 +80,9 @@ Status Engine::SetAgentSkill(AgentId agent, SkillId skill, int level, Instant no
   e.agent = agent;
   e.skill = skill;
   e.level = level;
-  std::vector<int32_t> touched;
   for (auto& slot : rec.slots) touched.push_back(slot.lane);
+  std::sort(touched.begin(), touched.end());
+  touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
   for (int32_t l : touched) impl_->OnLaneCountsChanged(impl_->lanes[l], now);
   impl_->TryServeAgent(a, now);
   return Status::Ok();

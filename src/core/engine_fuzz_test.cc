@@ -29,6 +29,15 @@
 // and after the drain every interaction reached exactly one terminal state, nobody holds anything,
 // no timer is left. A second test runs seeds twice and compares the event and effect streams.
 //
+// About 2% of the commands reconfigure the engine with a randomly changed center (requirement
+// levels, agent order, offer mode, task order, rings, step timeouts, a step removed or added,
+// admission and rule thresholds, static members, capacity, profiles, skills in the definition,
+// settings, an appended agent or queue; kFront keeps what its exact checks need), or try one that
+// breaks the index rule and must be refused; the oracle follows the new center. Offers rung before
+// a reconfiguration are exempt from the new offer mode's count, and the ring open then stays open
+// (engine.h). A third test reconfigures with the running center after every few time advances and
+// requires the very same event stream as without.
+//
 // Environment knobs, to reproduce one failure:
 //   HOTLINE_FUZZ_SEED=<n>     run only this seed
 //   HOTLINE_FUZZ_SEEDS=<n>    number of seeds (default 200), HOTLINE_FUZZ_FIRST_SEED=<n>
@@ -106,6 +115,32 @@ ExceptionRule MakeRule(ExceptionTrigger trigger, ExceptionAction action) {
   return r;
 }
 
+// One agent with random skills, capacities, cross-channel rule, profile and team.
+AgentDefinition MakeAgent(Random& r, int i) {
+  AgentDefinition a;
+  a.id = fmt::format("a{}", i);
+  a.name = fmt::format("Agent {}", i);
+  for (uint32_t s = 0; s < kSkillCount; ++s) {
+    bool has = s == kGeneral ? r.Below(100) < 85 : r.Below(100) < 45;
+    if (has) a.skills[SkillId(s)] = 1 + static_cast<int>(r.Below(5));
+  }
+  auto cap = [&](Channel ch) -> int& { return a.capacity[static_cast<int>(ch)]; };
+  cap(Channel::kVoice) = r.Below(10) < 9 ? 1 : 0;
+  cap(Channel::kChat) = 1 + static_cast<int>(r.Below(3));
+  cap(Channel::kEmail) = static_cast<int>(r.Below(6));
+  // The engine lets a callback use the voice capacity when the callback capacity is 0 (not
+  // what "0 = not on this channel" says); agents here keep the two equal so that the oracle and
+  // the engine agree either way.
+  cap(Channel::kCallback) = cap(Channel::kVoice);
+  cap(Channel::kTask) = static_cast<int>(r.Below(3));
+  a.cross_channel = static_cast<CrossChannelRule>(r.Below(3));
+  uint64_t p = r.Below(3);
+  if (p > 0) a.profile = ProfileId(static_cast<uint32_t>(p - 1));
+  a.attributes["team"] = Value(r.Below(2) == 0 ? "blue" : "red");
+  a.weight = 0.5 + r.Unit() * 2.5;
+  return a;
+}
+
 CenterDefinition MakeCenter(uint64_t seed) {
   Random r(seed * 0x9E3779B97F4A7C15ULL + 12345);
   CenterDefinition c;
@@ -122,30 +157,7 @@ CenterDefinition MakeCenter(uint64_t seed) {
   c.dispositions = {{"resolved", "Resolved"}, {"follow_up", "Follow up"}};
 
   // Agents.
-  for (int i = 0; i < kAgentCount; ++i) {
-    AgentDefinition a;
-    a.id = fmt::format("a{}", i);
-    a.name = fmt::format("Agent {}", i);
-    for (uint32_t s = 0; s < kSkillCount; ++s) {
-      bool has = s == kGeneral ? r.Below(100) < 85 : r.Below(100) < 45;
-      if (has) a.skills[SkillId(s)] = 1 + static_cast<int>(r.Below(5));
-    }
-    auto cap = [&](Channel ch) -> int& { return a.capacity[static_cast<int>(ch)]; };
-    cap(Channel::kVoice) = r.Below(10) < 9 ? 1 : 0;
-    cap(Channel::kChat) = 1 + static_cast<int>(r.Below(3));
-    cap(Channel::kEmail) = static_cast<int>(r.Below(6));
-    // The engine lets a callback use the voice capacity when the callback capacity is 0 (not
-    // what "0 = not on this channel" says); agents here keep the two equal so that the oracle and
-    // the engine agree either way.
-    cap(Channel::kCallback) = cap(Channel::kVoice);
-    cap(Channel::kTask) = static_cast<int>(r.Below(3));
-    a.cross_channel = static_cast<CrossChannelRule>(r.Below(3));
-    uint64_t p = r.Below(3);
-    if (p > 0) a.profile = ProfileId(static_cast<uint32_t>(p - 1));
-    a.attributes["team"] = Value(r.Below(2) == 0 ? "blue" : "red");
-    a.weight = 0.5 + r.Unit() * 2.5;
-    c.agents.push_back(std::move(a));
-  }
+  for (int i = 0; i < kAgentCount; ++i) c.agents.push_back(MakeAgent(r, i));
 
   // kFront: defaults everywhere (longest idle, single, strict, FIFO), every agent a member.
   {
@@ -385,7 +397,10 @@ struct TrackedInteraction {
   AgentId agent;
   std::set<uint64_t> open_offers;
   std::set<uint32_t> excluded_in_step;  // declined or missed since it entered its current step
-  std::set<uint32_t> ever_refused;      // rejected (any reason) or missed, ever
+  // Rings open when the center last changed stay open (engine.h, Reconfigure): the ring the old
+  // timings had opened, a floor for judging offers (not for judging agents left idle).
+  int ring_floor = 0;
+  std::set<uint32_t> ever_refused;  // rejected (any reason) or missed, ever
   std::optional<EventType> terminal;
   int terminal_events = 0;
   std::optional<AgentId> transferred_by;  // the last transfer's agent, and when
@@ -413,6 +428,8 @@ struct OrderCheck {
   AgentId agent;
   int offered_priority = 0;
   std::vector<std::pair<InteractionId, int>> waiting;  // same lane, no offer, priority then
+  QueueId queue;  // the lane's queue and step at the offer (it may move later in the step)
+  int step = 0;
 };
 
 enum class Expect { kAny, kOk, kFail };
@@ -435,10 +452,14 @@ Fuzzer* g_current = nullptr;
 
 class Fuzzer {
  public:
-  Fuzzer(uint64_t seed, int steps, bool verbose)
+  // `identity_every` > 0: every that many steps, right after a time advance, the engine is also
+  // reconfigured with its own center, which must emit nothing and change nothing (the event
+  // stream is compared with a run without it).
+  Fuzzer(uint64_t seed, int steps, bool verbose, int identity_every = 0)
       : seed_(seed),
         steps_(steps),
         verbose_(verbose),
+        identity_every_(identity_every),
         rng_(seed),
         center_(MakeCenter(seed)),
         now_(kT0) {
@@ -458,6 +479,9 @@ class Fuzzer {
     try {
       for (step_budget_ = 0; step_budget_ < steps_ && !result_.failed; ++step_budget_) {
         RandomStep();
+        if (identity_every_ > 0 && just_advanced_ && step_budget_ % identity_every_ == 0) {
+          IdentityReconfigure();
+        }
       }
       in_drain_ = true;
       if (!result_.failed) Drain();
@@ -567,6 +591,297 @@ class Fuzzer {
     last_advance_ = now_;
     engine_->AdvanceTo(now_);
     Finish(std::nullopt, Expect::kAny);
+    just_advanced_ = true;
+  }
+
+  // The engine reconfigured with its own center: nothing may happen, now or later.
+  void IdentityReconfigure() {
+    engine_->ClearOutput();
+    Status s = engine_->Reconfigure(engine_->center(), now_);
+    ++result_.probes["identity reconfigurations"];
+    if (!s.ok()) {
+      return Violation("identity-reconfigure-failed",
+                       "Reconfigure with the running center failed: " + s.error().message);
+    }
+    const Output& out = engine_->output();
+    if (!out.events.empty() || !out.effects.empty()) {
+      Violation("identity-reconfigure-emitted",
+                fmt::format("Reconfigure with the running center emitted {} events and {} effects",
+                            out.events.size(), out.effects.size()));
+    }
+  }
+
+  // A random change of the center (see Mutate), or one that breaks the index rule and must be
+  // refused without any effect.
+  void CmdReconfigure() {
+    CenterDefinition next = center_;
+    if (rng_.Below(8) == 0) {
+      std::string how = BreakIndices(next);
+      Begin("Reconfigure(invalid: " + how + ")");
+      Status s = engine_->Reconfigure(next, now_);
+      Finish(s, Expect::kFail);
+      if (!s.ok() && s.error().code != ErrorCode::kInvalidArgument) {
+        Violation("reconfigure-error-code",
+                  "an index violation is not InvalidArgument: " + s.error().message);
+      }
+      if (engine_->center().queues.size() != center_.queues.size() ||
+          engine_->center().agents.size() != center_.agents.size() ||
+          engine_->center().queues.back().id != center_.queues.back().id) {
+        Violation("refused-reconfigure-changed", "a refused Reconfigure changed the center");
+      }
+      return;
+    }
+    std::string what;
+    for (int n = 1 + static_cast<int>(rng_.Below(3)); n > 0; --n) what += Mutate(next);
+    Begin("Reconfigure(" + what + ")");
+    // The ring each waiting interaction has open under the old timings stays open.
+    std::map<uint64_t, int> floors;
+    for (uint64_t id : live_ids_) {
+      const TrackedInteraction& t = interactions_.at(id);
+      if (!t.in_plan || t.connected) continue;
+      const Step& st = center_.queues[t.queue.value()].plan[t.step];
+      int open = 0;
+      for (size_t r = 0; r < st.rings.size(); ++r) {
+        if (st.rings[r].after <= now_ - t.step_entered) open = static_cast<int>(r);
+      }
+      floors[id] = std::max(open, t.ring_floor);
+    }
+    Status s = engine_->Reconfigure(next, now_);
+    if (s.ok()) {
+      center_ = std::move(next);
+      for (size_t a = agents_.size(); a < center_.agents.size(); ++a) {
+        TrackedAgent t;
+        for (const auto& [skill, level] : center_.agents[a].skills) t.skills[skill.value()] = level;
+        agents_.push_back(std::move(t));
+      }
+      for (auto& [id, floor] : floors) interactions_.at(id).ring_floor = floor;
+      for (const auto& [id, o] : offers_) {
+        if (o.open) grandfathered_.insert(id);
+      }
+      ++result_.probes["reconfigurations"];
+    }
+    for (const Event& e : engine_->output().events) {
+      if (e.type == EventType::kInteractionOffered)
+        ++result_.probes["offers made by a reconfiguration"];
+      if (e.type == EventType::kInteractionStepChanged)
+        ++result_.probes["steps gone by a reconfiguration"];
+      if (e.type == EventType::kAgentSkillChanged)
+        ++result_.probes["skills changed by a reconfiguration"];
+      if (IsTerminalEvent(e.type)) ++result_.probes["ended by a reconfiguration"];
+    }
+    Finish(s, Expect::kOk);
+    if (s.ok()) CheckCenterInForce();
+  }
+
+  // The engine's center() is the fuzzer's (skills included: SetAgentSkill changes it too).
+  void CheckCenterInForce() {
+    const CenterDefinition& c = engine_->center();
+    if (c.queues.size() != center_.queues.size() || c.agents.size() != center_.agents.size()) {
+      return Violation("center-in-force", "center() has other queues or agents than were given");
+    }
+    for (size_t a = 0; a < c.agents.size(); ++a) {
+      if (c.agents[a].skills != center_.agents[a].skills) {
+        return Violation("center-in-force",
+                         fmt::format("center() has other skills for {}", center_.agents[a].id));
+      }
+    }
+  }
+
+  // Breaks the index rule of Reconfigure in one random way.
+  std::string BreakIndices(CenterDefinition& c) {
+    switch (rng_.Below(4)) {
+      case 0:
+        std::swap(c.queues[kBillingQ].id, c.queues[kTechQ].id);
+        return "queues swapped";
+      case 1:
+        c.agents.pop_back();
+        return "last agent removed";
+      case 2:
+        c.skills[kVip].id = "very_important";
+        return "skill renamed";
+      default:
+        c.profiles.erase(c.profiles.begin());
+        for (AgentDefinition& a : c.agents) a.profile.reset();
+        return "profile removed";
+    }
+  }
+
+  // One random change that keeps the center valid and kFront as the exact checks need it
+  // (single, strict, FIFO, longest idle, no rings or delays). Returns a description.
+  std::string Mutate(CenterDefinition& c) {
+    const uint32_t queues = static_cast<uint32_t>(c.queues.size());
+    auto other_queue = [&] { return 1 + static_cast<uint32_t>(rng_.Below(queues - 1)); };
+    auto agent = [&] { return static_cast<uint32_t>(rng_.Below(c.agents.size())); };
+    switch (rng_.Below(16)) {
+      case 0: {  // a requirement's level
+        uint32_t q = static_cast<uint32_t>(rng_.Below(queues));
+        Step& st = c.queues[q].plan[rng_.Below(c.queues[q].plan.size())];
+        if (st.requirements.empty()) return " (nothing)";
+        SkillRequirement& r = st.requirements[rng_.Below(st.requirements.size())];
+        r.min_level = 1 + static_cast<int>(rng_.Below(q == kFront ? 2 : 4));
+        return fmt::format(" {}.requires.{}>={}", c.queues[q].id, c.skills[r.skill.value()].id,
+                           r.min_level);
+      }
+      case 1: {  // agent order
+        static const std::vector<std::vector<AgentOrder>> kOrders = {
+            {AgentOrder::kLongestIdle},
+            {AgentOrder::kMostSkilled, AgentOrder::kRoundRobin},
+            {AgentOrder::kTier, AgentOrder::kWeightedRandom},
+            {AgentOrder::kRandom},
+            {AgentOrder::kTopDown},
+            {AgentOrder::kFewestHandled, AgentOrder::kLeastTalkTime},
+            {AgentOrder::kLeastOccupied, AgentOrder::kMostAvailableCapacity,
+             AgentOrder::kLongestIdle},
+            {AgentOrder::kSequentialByPosition}};
+        uint32_t q = other_queue();
+        c.queues[q].agent_order = kOrders[rng_.Below(kOrders.size())];
+        return fmt::format(" {}.agent_order", c.queues[q].id);
+      }
+      case 2: {  // offer mode
+        uint32_t q = other_queue();
+        Queue& def = c.queues[q];
+        def.offer_mode = static_cast<OfferMode>(rng_.Below(4));
+        def.parallel_count = 1 + static_cast<int>(rng_.Below(3));
+        def.progressive_step = Seconds(2 + static_cast<double>(rng_.Below(5)));
+        return fmt::format(" {}.offer_mode={}", def.id, static_cast<int>(def.offer_mode));
+      }
+      case 3: {  // task order
+        uint32_t q = other_queue();
+        Queue& def = c.queues[q];
+        def.task_order = rng_.Below(2) ? TaskOrder::kStrict : TaskOrder::kTimeOffset;
+        def.lifo = rng_.Below(3) == 0;
+        def.seconds_per_point = Seconds(10 + static_cast<double>(rng_.Below(50)));
+        return fmt::format(" {}.task_order", def.id);
+      }
+      case 4: {  // a new agent, sometimes a static member of billing, vip or email
+        int i = static_cast<int>(c.agents.size());
+        c.agents.push_back(MakeAgent(rng_, i));
+        c.agents.back().id = fmt::format("new{}", i);
+        const AgentId id(static_cast<uint32_t>(i));
+        for (uint32_t q : {uint32_t{kBillingQ}, uint32_t{kVipQ}, uint32_t{kEmailQ}}) {
+          if (rng_.Below(2) == 0) {
+            c.queues[q].members.push_back(QueueMember{id, 1 + static_cast<int>(rng_.Below(3)),
+                                                      static_cast<int>(rng_.Below(9))});
+          }
+        }
+        return " +agent " + c.agents.back().id;
+      }
+      case 5: {  // a new queue, a copy of another one
+        Queue q = c.queues[other_queue()];
+        q.id = fmt::format("extra{}", c.queues.size());
+        c.queues.push_back(std::move(q));
+        return " +queue " + c.queues.back().id;
+      }
+      case 6: {  // billing's rings: when they open and how far
+        Step& st = c.queues[kBillingQ].plan[0];
+        if (st.rings.size() != 3) return " (nothing)";
+        double first = static_cast<double>(rng_.Below(60));
+        st.rings[1].after = Seconds(first);
+        st.rings[2].after = Seconds(first + static_cast<double>(rng_.Below(60)));
+        st.rings[1].max_tier = 1 + static_cast<int>(rng_.Below(3));
+        return fmt::format(" billing.rings after {}s/{}s", first, ToSeconds(st.rings[2].after));
+      }
+      case 7: {  // spanish: step timeouts, a step removed or added back
+        Queue& q = c.queues[kSpanishQ];
+        uint64_t k = rng_.Below(3);
+        if (k == 0 && q.plan.size() > 1) {
+          q.plan.pop_back();
+          return " spanish: last step removed";
+        }
+        if (k == 1 && q.plan.size() < 3) {
+          Step st = q.plan.back();
+          st.requirements = {Req(kGeneral, 1)};
+          st.queue.reset();
+          q.plan.push_back(std::move(st));
+          return " spanish: step added";
+        }
+        Step& st = q.plan[rng_.Below(q.plan.size())];
+        st.timeout = Seconds(10 + static_cast<double>(rng_.Below(120)));
+        return fmt::format(" spanish: step timeout {}s", ToSeconds(*st.timeout));
+      }
+      case 8: {  // vip: max wait, the move rule, the known-agent window
+        Queue& q = c.queues[kVipQ];
+        q.admission.max_wait = Seconds(60 + static_cast<double>(rng_.Below(200)));
+        q.exceptions[0].threshold = Seconds(20 + static_cast<double>(rng_.Below(120)));
+        q.plan[0].known_agent_window = Seconds(static_cast<double>(rng_.Below(60)));
+        return " vip: max wait, move rule, known window";
+      }
+      case 9: {  // email: no-agents limit, wait rule, leave/join when empty
+        Queue& q = c.queues[kEmailQ];
+        q.admission.max_wait_no_agents = Seconds(30 + static_cast<double>(rng_.Below(200)));
+        q.exceptions[0].threshold = Seconds(60 + static_cast<double>(rng_.Below(300)));
+        EmptyWhen w = rng_.Below(2) ? EmptyWhen::kNoLoggedIn : EmptyWhen::kNever;
+        q.admission.leave_when_empty = w;
+        q.admission.join_when_empty = w;
+        return " email: admission";
+      }
+      case 10: {  // static members: one in or out, or a tier
+        uint32_t q = rng_.Below(2) ? uint32_t{kBillingQ} : uint32_t{kVipQ};
+        auto& members = c.queues[q].members;
+        const AgentId id(agent());
+        auto it = std::find_if(members.begin(), members.end(),
+                               [&](const QueueMember& m) { return m.agent == id; });
+        if (it == members.end()) {
+          members.push_back(QueueMember{id, 1 + static_cast<int>(rng_.Below(3)), 0});
+          return fmt::format(" {} +member {}", c.queues[q].id, c.agents[id.value()].id);
+        }
+        if (members.size() > 1 && rng_.Below(2) == 0) {
+          members.erase(it);
+          return fmt::format(" {} -member {}", c.queues[q].id, c.agents[id.value()].id);
+        }
+        it->tier = 1 + static_cast<int>(rng_.Below(3));
+        return fmt::format(" {} member {} tier {}", c.queues[q].id, c.agents[id.value()].id,
+                           it->tier);
+      }
+      case 11: {  // more capacity, or a looser cross-channel rule
+        AgentDefinition& a = c.agents[agent()];
+        if (rng_.Below(2) == 0) {
+          a.cross_channel = CrossChannelRule::kAny;
+          return " " + a.id + " cross_channel any";
+        }
+        Channel ch = static_cast<Channel>(rng_.Below(kChannelCount));
+        if (ch == Channel::kCallback) ch = Channel::kVoice;
+        ++a.capacity[static_cast<int>(ch)];
+        a.capacity[static_cast<int>(Channel::kCallback)] =
+            a.capacity[static_cast<int>(Channel::kVoice)];
+        return fmt::format(" {} capacity {}+1", a.id, ChannelName(ch));
+      }
+      case 12: {  // a profile delay (never for kFront)
+        RoutingProfile& p = c.profiles[rng_.Below(c.profiles.size())];
+        ProfileQueue& pq = p.queues[rng_.Below(p.queues.size())];
+        if (pq.queue == QueueId(kFront)) return " (nothing)";
+        pq.delay = Seconds(static_cast<double>(rng_.Below(4) * 10));
+        return fmt::format(" {} delay {} {}s", p.id, c.queues[pq.queue.value()].id,
+                           ToSeconds(pq.delay));
+      }
+      case 13: {  // an agent's skill level in the definition
+        AgentDefinition& a = c.agents[agent()];
+        SkillId skill(static_cast<uint32_t>(rng_.Below(kSkillCount)));
+        int level = static_cast<int>(rng_.Below(5));
+        if (level == 0) {
+          a.skills.erase(skill);
+        } else {
+          a.skills[skill] = level;
+        }
+        return fmt::format(" {} {}={}", a.id, c.skills[skill.value()].id, level);
+      }
+      case 14: {  // an agent's team (tech's membership) or profile
+        AgentDefinition& a = c.agents[agent()];
+        if (rng_.Below(2) == 0) {
+          a.attributes["team"] = Value(AgentIsBlue(a) ? "red" : "blue");
+          return " " + a.id + " team";
+        }
+        uint64_t p = rng_.Below(3);
+        a.profile.reset();
+        if (p > 0) a.profile = ProfileId(static_cast<uint32_t>(p - 1));
+        return " " + a.id + " profile";
+      }
+      default: {  // settings
+        c.settings.offer_timeout = Seconds(10 + static_cast<double>(rng_.Below(30)));
+        c.settings.backoff_reject = Seconds(static_cast<double>(rng_.Below(10)));
+        return " settings";
+      }
+    }
   }
 
   void CmdPresence(AgentId a, Presence p, std::string reason, Expect expect) {
@@ -585,8 +900,10 @@ class Fuzzer {
     if (s.ok()) {
       if (level == 0) {
         agents_[a.value()].skills.erase(skill.value());
+        center_.agents[a.value()].skills.erase(skill);
       } else {
         agents_[a.value()].skills[skill.value()] = level;
+        center_.agents[a.value()].skills[skill] = level;
       }
     }
     Finish(s, expect);
@@ -767,6 +1084,8 @@ class Fuzzer {
       return;
     }
     Snapshot s = Look();
+    just_advanced_ = false;
+    const uint64_t queue_count = center_.queues.size();
     uint64_t roll = rng_.Below(100);
     if (roll < 14) {
       CmdAdvance(now_ + Duration(static_cast<int64_t>(rng_.Below(15'000'000))));
@@ -797,8 +1116,8 @@ class Fuzzer {
                                               Channel::kTask,  Channel::kCallback};
       spec.channel = kChannels[rng_.Below(std::size(kChannels))];
       // kFront twice as often: its lanes carry the exact priority-order check.
-      uint64_t q = rng_.Below(kQueueCount + 1);
-      spec.queue = QueueId(q == kQueueCount ? uint32_t{kFront} : static_cast<uint32_t>(q));
+      uint64_t q = rng_.Below(queue_count + 1);
+      spec.queue = QueueId(q == queue_count ? uint32_t{kFront} : static_cast<uint32_t>(q));
       spec.priority = RandomPriority();
       if (spec.queue == QueueId(kVipQ) && rng_.Below(2) == 0) spec.known_agent = RandomAgent();
       CmdCreate(spec, Expect::kAny);
@@ -822,7 +1141,7 @@ class Fuzzer {
       CmdCancel(Pick(s.waiting).id, static_cast<CancelReason>(rng_.Below(3)), Expect::kOk);
     } else if (roll < 83) {
       if (s.assigned.empty()) return CmdAdvance(now_ + Seconds(1));
-      CmdTransfer(Pick(s.assigned).id, QueueId(static_cast<uint32_t>(rng_.Below(kQueueCount))),
+      CmdTransfer(Pick(s.assigned).id, QueueId(static_cast<uint32_t>(rng_.Below(queue_count))),
                   Expect::kAny);
     } else if (roll < 86) {
       if (s.live.empty()) return CmdAdvance(now_ + Seconds(1));
@@ -843,6 +1162,8 @@ class Fuzzer {
     } else if (roll < 92) {
       if (s.waiting.empty()) return CmdAdvance(now_ + Seconds(1));
       CmdExplain(Pick(s.waiting).id);
+    } else if (roll < 94) {
+      CmdReconfigure();
     } else {
       ShouldFailStep(s);
     }
@@ -1058,6 +1379,8 @@ class Fuzzer {
       t->step_entered = e.at;
       if (step == 0 || e.type == EventType::kInteractionQueued) t->queue_entered = e.at;
       t->excluded_in_step.clear();
+      t->ring_floor = 0;
+      multi_offers_.erase(t->id.value());  // rung under another step (and maybe offer mode)
       if (!q.valid() || q.value() >= center_.queues.size() || step < 0 ||
           step >= static_cast<int>(center_.queues[q.value()].plan.size())) {
         Violation("bad-queue-step", FormatEvent(e));
@@ -1225,6 +1548,10 @@ class Fuzzer {
       for (const Ring& ring : st.rings) {
         if (ring.after <= elapsed) open = &ring;
       }
+      if (!strict && t.ring_floor > 0) {
+        const Ring* floor = &st.rings[std::min<size_t>(t.ring_floor, st.rings.size() - 1)];
+        if (open == nullptr || open < floor) open = floor;
+      }
       if (!open) return "no ring is open yet";
       if (open->max_tier && tier > *open->max_tier) {
         return fmt::format("tier {} is outside the open ring (max_tier {})", tier, *open->max_tier);
@@ -1259,13 +1586,18 @@ class Fuzzer {
       // place in line) is open: lenient takes the smallest delay over the longest wait, strict the
       // largest delay over the shortest.
       std::optional<Duration> delay;
+      bool lists_plan = false;
       for (const ProfileQueue& pq : center_.profiles[def.profile->value()].queues) {
         if (pq.queue == t.queue || pq.queue == source) {
           delay = !delay   ? pq.delay
                   : strict ? std::max(*delay, pq.delay)
                            : std::min(*delay, pq.delay);
         }
+        lists_plan |= pq.queue == t.queue;
       }
+      // A plan's queue the profile does not list (one appended by a reconfiguration) has no
+      // delay of its own.
+      if (!strict && !lists_plan) delay.reset();
       Instant since = t.created_at;
       if (strict) {
         since = std::max({since, t.queue_entered, t.age_since.value_or(since)});
@@ -1338,7 +1670,7 @@ class Fuzzer {
   // oracle ("task-order").
   void RecordOrderCheck(const Event& e, size_t index, const TrackedInteraction& t) {
     if (!t.in_plan) return;
-    OrderCheck c{index, t.id, e.agent, t.priority, {}};
+    OrderCheck c{index, t.id, e.agent, t.priority, {}, t.queue, t.step};
     for (uint64_t id : live_ids_) {
       const TrackedInteraction& y = interactions_[id];
       if (y.id == t.id || y.connected || !y.in_plan || y.queue != t.queue || y.step != t.step ||
@@ -1355,7 +1687,7 @@ class Fuzzer {
   void CheckOrder() {
     for (const OrderCheck& c : order_checks_) {
       const TrackedInteraction& tx = interactions_.at(c.offered.value());
-      const Queue& q = center_.queues[tx.queue.value()];
+      const Queue& q = center_.queues[c.queue.value()];
       auto age_of = [&](InteractionId id) -> std::optional<Instant> {
         if (std::optional<InteractionView> v = engine_->interaction(id)) return v->age_since;
         return interactions_.at(id.value()).age_since;
@@ -1389,7 +1721,7 @@ class Fuzzer {
         if (!kx || !ky) continue;
         ++result_.probes["task order pairs"];
         if (*ky < *kx) {
-          const bool front = tx.queue == QueueId(kFront);
+          const bool front = c.queue == QueueId(kFront);
           return Violation(
               front ? "priority-order" : "task-order",
               fmt::format(
@@ -1398,7 +1730,7 @@ class Fuzzer {
                   c.event_index, A(c.agent), c.offered.value(), c.offered_priority,
                   x_age ? fmt::format(", in line since +{:.3f}s", Rel(*x_age)) : "", yid.value(),
                   ypriority, y_age ? fmt::format(", in line since +{:.3f}s", Rel(*y_age)) : "",
-                  q.id, tx.step, ChannelName(tx.channel),
+                  q.id, c.step, ChannelName(tx.channel),
                   q.task_order == TaskOrder::kStrict ? "strict" : "time_offset",
                   q.lifo ? " lifo" : "", A(c.agent)));
         }
@@ -1409,7 +1741,7 @@ class Fuzzer {
   // Whether the agent's state (presence, routing state, load, back-off) was the same all step long:
   // no event named it and its view did not change (a back-off can end silently).
   bool Unchanged(size_t a) const {
-    if (touched_agents_.count(static_cast<uint32_t>(a)) || views_before_.empty()) return false;
+    if (touched_agents_.count(static_cast<uint32_t>(a)) || a >= views_before_.size()) return false;
     const AgentView& before = views_before_[a];
     const AgentView& after = agent_views_[a];
     return before.presence == after.presence && before.routing_state == after.routing_state &&
@@ -1426,6 +1758,7 @@ class Fuzzer {
       if (it == interactions_.end()) continue;
       const TrackedInteraction& t = it->second;
       std::optional<InteractionView> v = engine_->interaction(f.interaction);
+      if (f.agent.value() >= views_before_.size()) continue;
       const Instant chosen_idle = views_before_[f.agent.value()].last_acd_end;  // a lower bound
       for (size_t a = 0; a < center_.agents.size(); ++a) {
         const AgentId ag(static_cast<uint32_t>(a));
@@ -1453,6 +1786,14 @@ class Fuzzer {
     std::optional<int> tier = MemberTier(e.agent, q);
     for (uint64_t o : t.open_offers) {
       const AgentId other = offers_.at(o).agent;
+      // An agent rung before it stopped qualifying (a skill change) no longer sets the tier.
+      bool qualifies = true;
+      for (const SkillRequirement& req : q.plan[t.step].requirements) {
+        const auto& skills = agents_[other.value()].skills;
+        auto it = skills.find(req.skill.value());
+        qualifies &= req.optional || (it != skills.end() && it->second >= req.min_level);
+      }
+      if (!qualifies) continue;
       std::optional<int> other_tier = MemberTier(other, q);
       if (tier && other_tier && *tier > *other_tier) {
         return Violation("ring-all-worse-tier-added",
@@ -1634,11 +1975,15 @@ class Fuzzer {
                                                        A(v->agent), A(t.agent)));
       }
       const Queue& q = center_.queues[v->queue.value()];
-      if (q.offer_mode == OfferMode::kSingle && pending.size() > 1) {
+      bool from_before = false;  // rung before the center changed: the new mode is not theirs
+      for (uint64_t o : pending) from_before |= grandfathered_.count(o) > 0;
+      if (from_before) {
+        ++result_.probes["offers from before a reconfiguration"];
+      } else if (q.offer_mode == OfferMode::kSingle && pending.size() > 1) {
         return Violation("single-mode", fmt::format("{} in single-offer {} rings {} agents", who,
                                                     q.id, pending.size()));
       }
-      if (q.offer_mode == OfferMode::kParallel &&
+      if (!from_before && q.offer_mode == OfferMode::kParallel &&
           static_cast<int>(pending.size()) > q.parallel_count) {
         return Violation("parallel-mode", fmt::format("{} in parallel({}) {} rings {} agents", who,
                                                       q.parallel_count, q.id, pending.size()));
@@ -1759,8 +2104,11 @@ class Fuzzer {
       const int callback = view.load[static_cast<int>(Channel::kCallback)];
       int total = 0;
       for (int l : view.load) total += l;
+      // Exclusive: calls (voice and callback) share the voice capacity and exclude the rest.
+      const int calls = voice + callback;
       if (def.cross_channel == CrossChannelRule::kExclusive &&
-          ((voice > 0 && total > voice) || (callback > 0 && total > callback))) {
+          ((calls > 0 && total > calls) ||
+           calls > std::max(1, def.capacity[static_cast<int>(Channel::kVoice)]))) {
         return Violation("cross-channel", who + " holds a call and other work:" + loads());
       }
       if (def.cross_channel == CrossChannelRule::kSameChannelOnly && channels_used > 1) {
@@ -1790,6 +2138,9 @@ class Fuzzer {
   const uint64_t seed_;
   const int steps_;
   const bool verbose_;
+  const int identity_every_;
+  bool just_advanced_ = false;
+  std::set<uint64_t> grandfathered_;  // offers pending when the center last changed
   Random rng_;
   CenterDefinition center_;
   std::unique_ptr<Engine> engine_;
@@ -1906,6 +2257,29 @@ TEST(EngineFuzz, SameSeedSameEventStream) {
         << "seed " << seed << ": the streams differ at item " << i << " of " << a.stream.size()
         << "/" << b.stream.size() << ":\n  first run:  " << (i < a.stream.size() ? a.stream[i] : "")
         << "\n  second run: " << (i < b.stream.size() ? b.stream[i] : "");
+  }
+  std::signal(SIGABRT, SIG_DFL);
+}
+
+// Reconfigure with the running center is invisible: the same seed, with such a reconfiguration
+// after every few time advances, gives the same event and effect stream as without.
+TEST(EngineFuzz, ReconfiguringWithTheRunningCenterChangesNothing) {
+  std::signal(SIGABRT, OnAbort);
+  SeedRange seeds = Seeds(50);
+  for (int k = 0; k < seeds.count; ++k) {
+    const uint64_t seed = seeds.first + static_cast<uint64_t>(k);
+    RunResult plain = Fuzzer(seed, seeds.steps, false).Run();
+    RunResult again = Fuzzer(seed, seeds.steps, false, /*identity_every=*/3).Run();
+    ASSERT_FALSE(again.failed) << again.report;
+    ASSERT_GT(again.probes["identity reconfigurations"], 0);
+    size_t n = std::min(plain.stream.size(), again.stream.size());
+    size_t i = 0;
+    while (i < n && plain.stream[i] == again.stream[i]) ++i;
+    ASSERT_TRUE(i == n && plain.stream.size() == again.stream.size())
+        << "seed " << seed << ": the streams differ at item " << i << " of " << plain.stream.size()
+        << "/" << again.stream.size()
+        << ":\n  without:           " << (i < plain.stream.size() ? plain.stream[i] : "")
+        << "\n  with reconfigure: " << (i < again.stream.size() ? again.stream[i] : "");
   }
   std::signal(SIGABRT, SIG_DFL);
 }

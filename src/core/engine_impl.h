@@ -39,6 +39,7 @@ struct Engine::Impl {
   std::vector<int> waiting_in_queue;
   std::vector<double> mean_handle_s;                  // per queue, for estimated wait
   std::vector<std::vector<Duration>> profile_delays;  // per queue: distinct delays > 0
+  void ComputeProfileDelays();
   // Pending timers, a binary min-heap on (deadline, sequence). Timers are never removed early:
   // each handler checks on firing that what it was for still holds (the offer is pending, the
   // generation matches...), so an outdated timer fires as a no-op. No allocation per timer.
@@ -82,6 +83,13 @@ struct Engine::Impl {
   void UpdateRoutingState(uint32_t agent, Instant now);
   void StartBackoff(uint32_t agent, Duration d, Instant now);
   void AddLoad(uint32_t agent, Channel c, int delta, Instant now);
+
+  // ---- changing the center: engine_reconfigure.cc ----
+  // Replaces the center (already checked) and rebuilds pools and lanes around the live state.
+  void Reconfigure(CenterDefinition next, Instant now);
+  // Offers whatever is routable after a change of the center: agents choose, then interactions
+  // ring the agents their offer mode asks for.
+  void RouteAll(Instant now);
 
   // ---- routing: engine_routing.cc ----
   void BuildPools();

@@ -287,6 +287,10 @@ void Engine::Impl::AttachAgent(uint32_t agent) {
       a.slots.push_back(LaneSlot{l, member_index, false, {}});
     }
   }
+  // Slots in lane order, as LaneOf leaves them: the order of lane updates after a change (and
+  // so of their events) does not depend on the history of the agent's skill changes.
+  std::sort(a.slots.begin(), a.slots.end(),
+            [](const LaneSlot& x, const LaneSlot& y) { return x.lane < y.lane; });
 }
 
 void Engine::Impl::DetachAgent(uint32_t agent) {

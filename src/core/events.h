@@ -20,7 +20,8 @@ namespace hotline::core {
 enum class EventType : uint8_t {
   kInteractionCreated,            // interaction, channel, queue, priority
   kInteractionQueued,             // interaction, queue, step (entered a queue's plan)
-  kInteractionStepChanged,        // interaction, queue, step, reason ("timeout", "moved")
+  kInteractionStepChanged,        // interaction, queue, step, reason ("timeout", "moved",
+                                  // "filter", "reconfigured": its step left the plan)
   kInteractionPriorityChanged,    // interaction, priority
   kInteractionOffered,            // interaction, agent, offer, queue
   kInteractionConnected,          // interaction, agent, queue, wait

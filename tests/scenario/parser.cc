@@ -1,4 +1,5 @@
 // Reads the step language of runner.h. Syntax only: names are resolved when the scenario runs.
+#include <algorithm>
 #include <cstdlib>
 #include <optional>
 #include <sstream>
@@ -12,7 +13,7 @@
 
 namespace hotline::testing {
 
-bool IsCommand(Op op) { return op <= Op::kAttrs; }
+bool IsCommand(Op op) { return op <= Op::kReconfigure; }
 
 namespace {
 
@@ -209,6 +210,8 @@ void ParseCommand(LineReader& r, ScenarioLine& l) {
     l.op = Op::kAttrs;
     interaction();
     for (const std::string& t : r.Rest("KEY=VALUE", true)) l.values.insert(KeyValue(r, t));
+  } else if (verb == "reconfigure") {
+    l.op = Op::kReconfigure;  // the block is read by ParseScenario
   } else {
     r.Fail("unknown command '" + verb + "'");
   }
@@ -318,7 +321,71 @@ void ParseExpectation(LineReader& r, ScenarioLine& l) {
   r.End();
 }
 
+bool Indented(const std::string& line) {
+  return !line.empty() && (line[0] == ' ' || line[0] == '\t');
+}
+
+// The indented lines after raw[i] (blank lines inside included), without their common indent;
+// `i` moves to the last of them.
+std::string IndentedBlock(const std::vector<std::string>& raw, size_t& i) {
+  size_t end = i + 1;
+  for (size_t k = i + 1; k < raw.size(); ++k) {
+    if (Indented(raw[k]) && !Trim(raw[k]).empty()) {
+      end = k + 1;
+    } else if (!Trim(raw[k]).empty()) {
+      break;
+    }
+  }
+  size_t indent = std::string::npos;
+  for (size_t k = i + 1; k < end; ++k) {
+    if (Trim(raw[k]).empty()) continue;
+    indent = std::min(indent, raw[k].find_first_not_of(" \t"));
+  }
+  std::string block;
+  for (size_t k = i + 1; k < end; ++k) {
+    block += (Trim(raw[k]).empty() ? std::string() : raw[k].substr(indent)) + "\n";
+  }
+  i = end - 1;
+  return block;
+}
+
+// A line in column 1 holding `key:` starts a top-level section; returns the key or "".
+std::string SectionKey(const std::string& line) {
+  if (line.empty() || Indented(line) || line[0] == '#' || line[0] == '-') return {};
+  size_t colon = line.find(':');
+  return colon == std::string::npos ? std::string() : Trim(line.substr(0, colon));
+}
+
+// (key, text) per top-level section; text before the first key has key "".
+std::vector<std::pair<std::string, std::string>> Sections(const std::string& text) {
+  std::vector<std::pair<std::string, std::string>> out = {{"", ""}};
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    std::string key = SectionKey(line);
+    if (!key.empty()) out.emplace_back(key, "");
+    out.back().second += line + "\n";
+  }
+  return out;
+}
+
 }  // namespace
+
+std::string ReplaceSections(const std::string& base, const std::string& patch) {
+  std::vector<std::pair<std::string, std::string>> sections = Sections(base);
+  for (auto& [key, text] : Sections(patch)) {
+    if (key.empty()) continue;
+    auto it = std::find_if(sections.begin(), sections.end(),
+                           [&](const auto& s) { return s.first == key; });
+    if (it != sections.end()) {
+      it->second = text;
+    } else {
+      sections.emplace_back(key, text);
+    }
+  }
+  std::string out;
+  for (auto& [key, text] : sections) out += text;
+  return out;
+}
 
 Result<Scenario> ParseScenario(std::string_view text, std::string file_name) {
   Scenario scenario;
@@ -359,6 +426,10 @@ Result<Scenario> ParseScenario(std::string_view text, std::string file_name) {
         now = l.at;
         seen_at = true;
         ParseCommand(r, l);
+        if (l.op == Op::kReconfigure) {
+          l.yaml = IndentedBlock(raw, i);
+          if (l.yaml.empty()) r.Fail("reconfigure needs an indented hotline.yaml block below it");
+        }
       } else if (tokens[0] == "expect") {
         l.at = now;
         ParseExpectation(r, l);

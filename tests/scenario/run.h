@@ -29,7 +29,7 @@ std::string Join(const std::vector<std::string>& v);  // "a b c", or "none"
 class Run {
  public:
   Run(const Scenario& s, core::CenterDefinition center)
-      : s_(s), engine_(std::move(center), s.seed) {}
+      : s_(s), engine_(std::move(center), s.seed), center_yaml_(s.center_yaml) {}
 
   void Execute() {
     for (size_t i = 0; i < s_.lines.size(); ++i) {
@@ -55,6 +55,7 @@ class Run {
   void Drain();
   void Step(const ScenarioLine* expect_error);
   Status Apply(const ScenarioLine& l);
+  Status Reconfigure(const ScenarioLine& l);
   void Check(const ScenarioLine& l);
   void CheckHappened(const ScenarioLine& l);
 
@@ -92,6 +93,7 @@ class Run {
 
   const Scenario& s_;
   core::Engine engine_;
+  std::string center_yaml_;  // the center in force, as text (reconfigure replaces sections)
   const ScenarioLine* line_ = nullptr;
   Instant now_{};
   std::map<std::string, InteractionId> interactions_;

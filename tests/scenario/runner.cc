@@ -179,9 +179,26 @@ Status Run::Apply(const ScenarioLine& l) {
     }
     case Op::kAttrs:
       return engine_.SetAttributes(Interaction(l.names[0]), l.values, now_);
+    case Op::kReconfigure:
+      return Reconfigure(l);
     default:
       Fail(l, "not a command");
   }
+}
+
+Status Run::Reconfigure(const ScenarioLine& l) {
+  std::string text = ReplaceSections(center_yaml_, l.yaml);
+  Result<core::CenterDefinition> next =
+      config::ParseCenterYaml(text, s_.file + ":" + std::to_string(l.line) + " reconfigure");
+  if (!next.ok()) {
+    Fail(l,
+         "the center after reconfigure does not load (line numbers count in the whole center "
+         "text): " +
+             next.error().message);
+  }
+  Status status = engine_.Reconfigure(std::move(next).value(), now_);
+  if (status.ok()) center_yaml_ = std::move(text);
+  return status;
 }
 
 std::string Join(const std::vector<std::string>& v) {

@@ -32,6 +32,18 @@
 //   callback I                  BookCallback
 //   skill A SKILL LEVEL         SetAgentSkill (level 0 removes it)
 //   attrs I KEY=VALUE...        SetAttributes
+//   reconfigure                 Engine::Reconfigure with a changed center. The indented lines that
+//                               follow (up to the next line starting in column 1) are hotline.yaml
+//                               text: each top-level section they hold (agents:, queues:, skills:,
+//                               profiles:, settings:, center:, dispositions:) replaces the section
+//                               of that name in the center in force (or is added); the others stay.
+//                               Agents and queues appended this way are named like the others. A
+//                               block that does not parse fails the scenario; a center the engine
+//                               refuses is an error for `expect error`. Example:
+//                                 at 10s reconfigure      # a3 joins with billing 2
+//                                   agents:
+//                                     - {id: a1, skills: {support: 1}}
+//                                     - {id: a3, skills: {billing: 2}}
 // A command the engine refuses fails the scenario, unless the next line is `expect error [CODE]`
 // (CODE as ErrorCodeName: failed_precondition, not_found, ...); `expect error` after a command
 // that succeeded fails too. A refused command must emit no event (engine.h, "Errors").
@@ -96,6 +108,7 @@ enum class Op : uint8_t {
   kCallback,
   kSkill,
   kAttrs,
+  kReconfigure,
   // Expectations.
   kExpectError,
   kExpectOffered,
@@ -143,6 +156,7 @@ struct ScenarioLine {
   std::optional<std::string> known;           // create: known=A
   std::map<std::string, core::Value> values;  // create attr.K=V, attrs K=V
   std::vector<std::string> subjects;          // expect event / effect
+  std::string yaml;                           // reconfigure: the block, unindented
 };
 
 struct Scenario {
@@ -151,6 +165,10 @@ struct Scenario {
   uint64_t seed = 1;
   std::vector<ScenarioLine> lines;
 };
+
+// The center text `base` with each top-level section of `patch` in place of the section of the
+// same key (or appended). Sections start at a line in column 1 that holds a `key:`.
+std::string ReplaceSections(const std::string& base, const std::string& patch);
 
 // Parses the text of a scenario file. Errors (InvalidArgument) read "file:line: what is wrong".
 // The center YAML is not parsed here (RunScenario does it); names are resolved when run.

@@ -144,6 +144,33 @@ TEST(ScenarioParser, TimeMustNotGoBack) {
   EXPECT_EQ(ParseError("at 1s\nseed 3\n"), "x.scenario:6: seed must come before the first 'at'");
 }
 
+TEST(ScenarioParser, ReconfigureReadsTheIndentedBlockBelowIt) {
+  Result<Scenario> s = ParseScenario(std::string(kCenter) +
+                                         "---\n"
+                                         "at 1s reconfigure   # a2 joins\n"
+                                         "  agents:\n"
+                                         "\n"
+                                         "    - {id: a1}   # stays\n"
+                                         "    - {id: a2}\n"
+                                         "\n"
+                                         "expect waiting q 0\n",
+                                     "x.scenario");
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  ASSERT_EQ(s->lines.size(), 2u);
+  EXPECT_EQ(s->lines[0].op, Op::kReconfigure);
+  EXPECT_EQ(s->lines[0].yaml, "agents:\n\n  - {id: a1}   # stays\n  - {id: a2}\n");
+  EXPECT_EQ(s->lines[1].line, 11);
+  EXPECT_EQ(ParseError("at 1s reconfigure\nat 2s\n"),
+            "x.scenario:5: reconfigure needs an indented hotline.yaml block below it");
+}
+
+TEST(ScenarioParser, ReplaceSectionsSwapsWholeTopLevelSections) {
+  EXPECT_EQ(ReplaceSections("# c\ncenter: {name: t}\nagents:\n  - {id: a1}\nqueues: [{id: q}]\n",
+                            "agents:\n  - {id: a1}\n  - {id: a2}\nskills: [{id: s}]\n"),
+            "# c\ncenter: {name: t}\nagents:\n  - {id: a1}\n  - {id: a2}\nqueues: [{id: q}]\n"
+            "skills: [{id: s}]\n");
+}
+
 // Runtime failures (these run the engine): the report names the file and line, says what was
 // expected and what happened, and lists the events so far.
 std::string RunError(const std::string& steps) {
@@ -192,6 +219,20 @@ TEST(ScenarioRunner, UnknownNamesAreReported) {
   EXPECT_TRUE(StartsWith(RunError("at 0s end c9\n"), "x.scenario:5: unknown interaction 'c9'"));
   EXPECT_TRUE(
       StartsWith(RunError("at 0s create a1 voice q\n"), "x.scenario:5: the name 'a1' is taken"));
+}
+
+TEST(ScenarioRunner, ReconfigureAppliesTheChangedCenterAndReportsWhatIsWrong) {
+  EXPECT_EQ(RunError("at 0s create c1 voice q\n"
+                     "at 1s reconfigure\n"
+                     "  agents: [{id: a1}, {id: a2}]\n"
+                     "at 2s login a2\n"
+                     "expect offers c1 a2\n"),
+            "(passed)");
+  EXPECT_EQ(RunError("at 1s reconfigure\n  agents: []\nexpect error invalid_argument\n"),
+            "(passed)");
+  std::string report = RunError("at 1s reconfigure\n  agents: [{id: a1, colour: red}]\n");
+  EXPECT_TRUE(StartsWith(report, "x.scenario:5: the center after reconfigure does not load"))
+      << report;
 }
 
 TEST(ScenarioRunner, BadCenterIsReported) {
