@@ -120,7 +120,7 @@ void Api::Impl::PutUser(Call& call) {
   uint64_t id = 0;
   const shard::User* existing = nullptr;
   if (create) {
-    id = shard.users().empty() ? 1 : shard.users().rbegin()->first + 1;
+    id = shard.next_user_id();
   } else {
     auto parsed = NumericId(call.params[0], "user");
     if (!parsed.ok()) return call.Fail(parsed.error());
@@ -185,7 +185,7 @@ void Api::Impl::PutUser(Call& call) {
         sessions.RevokeUser(auth::UserId(command["id"].get<uint64_t>()));
       // The id was chosen before hashing; another create may have taken it meanwhile.
       if (call.request.method == "POST" && shard.FindUser(command["id"].get<uint64_t>())) {
-        command["id"] = shard.users().rbegin()->first + 1;
+        command["id"] = shard.next_user_id();
       }
       Execute(call, std::move(command), status);
     });

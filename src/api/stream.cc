@@ -17,8 +17,15 @@ constexpr size_t kCatchUpPage = 500;
 // Catch-up pauses while this much is queued on the socket; the drain resumes it.
 constexpr size_t kCatchUpHighWater = 1 << 20;
 
+// Whether the event is about `agent`: its data names it as the agent. Quoting the id elsewhere
+// (a customer's or an interaction's attributes, which callers choose) does not count.
 bool Concerns(const std::string& json_text, const std::string& agent) {
-  return json_text.find("\"agent\":\"" + agent + "\"") != std::string::npos;
+  if (json_text.find("\"agent\":\"" + agent + "\"") == std::string::npos) return false;
+  json event = json::parse(json_text, nullptr, false);
+  if (!event.is_object() || !event.contains("data") || !event["data"].is_object()) return false;
+  const json& data = event["data"];
+  return data.contains("agent") && data["agent"].is_string() &&
+         data["agent"].get_ref<const std::string&>() == agent;
 }
 
 }  // namespace
@@ -63,7 +70,19 @@ void Api::Impl::OnOpen(std::shared_ptr<http::WebSocketPeer> peer, const http::Re
   }
   bool staff = who->roles.Has(auth::Role::kAdmin) || who->roles.Has(auth::Role::kSupervisor) ||
                who->roles.Has(auth::Role::kAnalyst);
-  if (!staff) sub.only_agent = who->agent_id.empty() ? "\x01" : who->agent_id;
+  if (!staff) {
+    // The agent it acts as: its user's agent_id, or else the agent whose record names the user.
+    std::string agent = who->agent_id;
+    if (agent.empty()) {
+      for (const auto& a : shard.document().List(shard::Section::kAgents)) {
+        if (ActsAs(*who, a.value("id", ""))) {
+          agent = a.value("id", "");
+          break;
+        }
+      }
+    }
+    sub.only_agent = agent.empty() ? "\x01" : agent;
+  }
   http::WebSocketPeer* raw = peer.get();
   subscribers[raw] = std::move(sub);
   CatchUp(raw);

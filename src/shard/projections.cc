@@ -159,6 +159,11 @@ void Projections::SetNotes(uint64_t id, std::string notes) {
   if (it != records_.end()) it->second.notes = std::move(notes);
 }
 
+void Projections::SetAttributes(uint64_t id, nlohmann::json attributes) {
+  auto it = records_.find(id);
+  if (it != records_.end()) it->second.attributes = std::move(attributes);
+}
+
 const InteractionRecord* Projections::Find(uint64_t id) const {
   auto it = records_.find(id);
   return it == records_.end() ? nullptr : &it->second;

@@ -55,6 +55,8 @@ class Projections {
   // Facts the engine does not carry, from the commands that created or wrapped up `id`.
   void SetContact(uint64_t id, nlohmann::json customer, nlohmann::json attributes);
   void SetNotes(uint64_t id, std::string notes);
+  // interaction.patch replaced the attributes of waiting `id`.
+  void SetAttributes(uint64_t id, nlohmann::json attributes);
 
   const InteractionRecord* Find(uint64_t id) const;
   // Interactions of a customer (any identifier value: phone, email, id) created in [from, to),

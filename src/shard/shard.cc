@@ -441,6 +441,7 @@ Result<json> Shard::RunConfig(const json& command, Instant now, Context& ctx) {
     json data = UserJson(user);
     user_by_name_[user.username] = user.id;
     users_[user.id] = user;
+    max_user_id_ = std::max(max_user_id_, user.id);
     ctx.extras.push_back({existed ? "user.updated" : "user.created", data});
     return data;
   }
@@ -531,6 +532,12 @@ Result<json> Shard::RunInteraction(const json& command, Instant now, Context& ct
              op == "interaction.patch") {
     auto id = interaction_id();
     if (!id.ok()) return id.error();
+    // It exists but has ended: a conflict with its state (409), not a missing one (404).
+    if (!engine_->interaction(*id)) {
+      return Error::FailedPrecondition("interaction " + std::to_string(id->value()) + " is " +
+                                           state_of(id->value()).get<std::string>() + ", over",
+                                       "id");
+    }
     if (op == "interaction.end") {
       s = engine_->EndInteraction(*id, now);
     } else if (op == "interaction.wrapup") {
@@ -567,7 +574,10 @@ Result<json> Shard::RunInteraction(const json& command, Instant now, Context& ct
       if (auto it = command.find("priority"); it != command.end() && it->is_number_integer()) {
         s = engine_->ChangePriority(*id, it->get<int>(), now);
       }
-      if (attributes && s.ok()) s = engine_->SetAttributes(*id, std::move(*attributes), now);
+      if (attributes && s.ok()) {
+        s = engine_->SetAttributes(*id, std::move(*attributes), now);
+        if (s.ok()) projections_->SetAttributes(id->value(), command.at("attributes"));
+      }
     }
     if (s.ok()) result = {{"id", id->value()}};
     Collect(ctx);

@@ -24,6 +24,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -120,6 +121,11 @@ class Shard {
   const std::map<uint64_t, User>& users() const { return users_; }
   const User* FindUser(uint64_t id) const;
   const User* FindUserByName(const std::string& username) const;
+  // The id for a new user: above every id ever given, deleted users' too. Ids are never reused,
+  // so an actor in the log ("user:3"), a persisted session or an agent's user_id names one user.
+  uint64_t next_user_id() const {
+    return std::max(max_user_id_, users_.empty() ? 0 : users_.rbegin()->first) + 1;
+  }
   store::EventLog& log() const { return *log_; }
   uint64_t last_seq() const { return next_seq_ - 1; }
   uint64_t durable_seq() const { return durable_seq_; }
@@ -151,6 +157,7 @@ class Shard {
   std::unique_ptr<Projections> projections_;
   std::map<uint64_t, User> users_;
   std::map<std::string, uint64_t> user_by_name_;
+  uint64_t max_user_id_ = 0;   // the highest user id ever put
   std::string center_source_;  // the hotline.yaml text the log was loaded from
   uint64_t next_seq_ = 1;
   uint64_t next_command_ = 1;
