@@ -264,14 +264,29 @@ TEST_F(OfferAnswers, AcceptingTwiceIsAConflict) {
 TEST_F(OfferAnswers, AcceptingAfterTheOfferTimedOutIsAConflict) {
   Seat seat = MakeSeat(json{{"offer_timeout", "200ms"}});
   SetPresence(seat.agent, "ready");
+  uint64_t created = LastSeq();
   uint64_t id = CreateInteraction(seat.queue);
-  uint64_t offer = OnlyOffer(seat.agent);
-  uint64_t seq = LastSeq();
-  ASSERT_TRUE(WaitUntil([&] { return Offers(seat.agent).empty(); }, Millis(10'000)))
-      << "the offer never timed out";
-  std::vector<json> events = EventsAfter(seq);
-  ASSERT_TRUE(HasEvent(events, "offer.timed_out")) << json(events).dump();
-  for (const auto& e : events) EXPECT_EQ(e["actor"], "timer") << e.dump();
+  // The offer's id from the log: on a slow machine it may time out before a test could read
+  // the agent's offers.
+  uint64_t offer = 0;
+  for (const json& e : EventsAfter(created)) {
+    if (e["type"] == "interaction.offered" && e["data"]["interaction"] == id)
+      offer = e["data"]["offer"];
+  }
+  ASSERT_NE(offer, 0u) << "never offered";
+  auto timed_out = [&] {
+    for (const json& e : EventsAfter(created)) {
+      if (e["type"] == "offer.timed_out" && e["data"]["offer"] == offer) return true;
+    }
+    return false;
+  };
+  ASSERT_TRUE(WaitUntil(timed_out, Millis(10'000))) << "the offer never timed out";
+  for (const json& e : EventsAfter(created)) {
+    if (e["type"] == "offer.timed_out") {
+      EXPECT_EQ(e["actor"], "timer") << e.dump();
+    }
+  }
+  EXPECT_TRUE(Offers(seat.agent).empty());
   EXPECT_REFUSED(409, Post(OfferPath(offer, "accept"), json::object(), seat.user.token));
   // One missed offer makes the agent not ready (test_center.yaml): the interaction waits.
   EXPECT_EQ(Get("/api/v1/agents/" + seat.agent, admin()).Json()["presence"], "not_ready");

@@ -1,4 +1,5 @@
 // Users (admin only): create, read, change, delete, and what each refusal protects.
+#include <filesystem>
 #include <string>
 
 #include "api/api_test_env.h"
@@ -16,6 +17,12 @@ TEST_F(Users, FirstStartMadeOneAdminUser) {
   EXPECT_EQ(admin_user["username"], "admin");
   EXPECT_EQ(admin_user["roles"], json({"admin"}));
   EXPECT_EQ(list.body.find("password"), std::string::npos) << "no hash in any answer";
+  // Its password is in a file only the server's user may read.
+  auto file = server().data_dir() / "initial-admin-password";
+  ASSERT_TRUE(std::filesystem::exists(file));
+  EXPECT_EQ(std::filesystem::status(file).permissions() & std::filesystem::perms::all,
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  EXPECT_GE(server().AdminPassword().size(), 10u);
 }
 
 TEST_F(Users, CreateReadChangeDeleteAreLoggedAsTheAdmin) {
