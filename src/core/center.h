@@ -5,6 +5,9 @@
 //
 // All names (`id` fields) are the external ids used in the API and the config; inside the engine
 // agents, queues, skills and profiles are addressed by their index in these vectors.
+//
+// A field added to any of these structs must be added to PutCenter (engine_snapshot.cc): an
+// engine snapshot holds the fingerprint of the center it was saved with.
 #pragma once
 
 #include <array>

@@ -15,7 +15,8 @@ using internal::OfferRec;
 using internal::Timer;
 using internal::TimerKind;
 
-Engine::Impl::Impl(CenterDefinition c, uint64_t seed) : center(std::move(c)), random(seed) {
+Engine::Impl::Impl(CenterDefinition c, uint64_t seed, bool build_pools)
+    : center(std::move(c)), random(seed) {
   HOTLINE_CHECK(ValidateCenter(center).ok(), "Engine built from an invalid center");
   agents.resize(center.agents.size());
   for (size_t i = 0; i < agents.size(); ++i) {
@@ -25,7 +26,7 @@ Engine::Impl::Impl(CenterDefinition c, uint64_t seed) : center(std::move(c)), ra
   waiting_in_queue.assign(center.queues.size(), 0);
   mean_handle_s.assign(center.queues.size(), 180.0);
   ComputeProfileDelays();
-  BuildPools();
+  if (build_pools) BuildPools();
 }
 
 void Engine::Impl::ComputeProfileDelays() {

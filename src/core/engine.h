@@ -21,6 +21,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/result.h"
@@ -214,6 +215,35 @@ class Engine {
   // The earliest pending timer; Instant::max() when none.
   Instant NextDeadline() const;
 
+  // ---- Snapshots (format: engine_snapshot.cc) ----
+  // The live state as a self-contained binary blob: agents (presence, routing state, back-off,
+  // load, counters, statistics, after-call work of transferred legs), interactions (every field,
+  // attributes included), pending offers, the timer queue, the id and sequence counters and the
+  // random generator. Not in it: the center (keep center() alongside; the blob holds only its
+  // fingerprint) and output() (drain it before saving: those events are already the caller's).
+  // Pools, lanes and indexes are derived and are rebuilt by Restore. Cost: O(state); about 130
+  // bytes per agent (+8 per skill) and 150 per live interaction: 2.2 MB and 6 ms for the
+  // `hotline bench routing` state (10,000 agents, 4,300 live interactions).
+  std::string SaveState() const;
+
+  // An engine in the state `state` was saved in. `center` must be center() as it was when the
+  // state was saved (Reconfigure and SetAgentSkill change it).
+  //
+  // Contract: the restored engine behaves exactly like the saved one: the same commands at the
+  // same instants give the same events and effects in the same order, and the same views;
+  // SaveState of it gives the same bytes.
+  //
+  // Errors, and nothing is built: InvalidArgument when `state` is not an engine snapshot (wrong
+  // magic) or of a version this build does not read, when `center` fails ValidateCenter, or when
+  // it is not the center the state was saved with (field "center": its fingerprint differs);
+  // DataLoss when the blob is truncated, fails its checksum, or holds values out of range or
+  // inconsistent with each other (an offer of an agent whose load does not count it, a timer for
+  // an interaction not yet created...). A blob of any content gives an error or an engine; it is
+  // never read out of bounds. Cost: building the engine from `center` (as the constructor does)
+  // plus O(state): 46 ms for the state above.
+  [[nodiscard]] static Result<std::unique_ptr<Engine>> Restore(CenterDefinition center,
+                                                               std::string_view state);
+
   // ---- Output ----
   Output& output();
   void ClearOutput();
@@ -233,6 +263,7 @@ class Engine {
   struct Impl;
 
  private:
+  explicit Engine(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
 

@@ -61,6 +61,7 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "base/random.h"
 #include "base/time.h"
@@ -455,11 +456,19 @@ class Fuzzer {
   // `identity_every` > 0: every that many steps, right after a time advance, the engine is also
   // reconfigured with its own center, which must emit nothing and change nothing (the event
   // stream is compared with a run without it).
-  Fuzzer(uint64_t seed, int steps, bool verbose, int identity_every = 0)
+  // `snapshot_one_in` > 0: after a step, with that odds (from a generator of its own, so the
+  // commands stay those of the run without), the engine is saved, restored from the blob and
+  // replaced by the restored one (SnapshotAndRestore).
+  // `record_views`: every step also appends a digest of every view to the stream.
+  Fuzzer(uint64_t seed, int steps, bool verbose, int identity_every = 0, int snapshot_one_in = 0,
+         bool record_views = false)
       : seed_(seed),
         steps_(steps),
         verbose_(verbose),
         identity_every_(identity_every),
+        snapshot_one_in_(snapshot_one_in),
+        record_views_(record_views),
+        snapshot_rng_(seed * 0x2545F4914F6CDD1DULL + 99),
         rng_(seed),
         center_(MakeCenter(seed)),
         now_(kT0) {
@@ -482,6 +491,7 @@ class Fuzzer {
         if (identity_every_ > 0 && just_advanced_ && step_budget_ % identity_every_ == 0) {
           IdentityReconfigure();
         }
+        MaybeSnapshot();
       }
       in_drain_ = true;
       if (!result_.failed) Drain();
@@ -569,6 +579,10 @@ class Fuzzer {
     }
     for (const Event& e : out.events) result_.stream.push_back(FormatEvent(e));
     for (const Effect& e : out.effects) result_.stream.push_back(FormatEffect(e));
+    if (record_views_) {
+      result_.stream.push_back(
+          fmt::format("views {:016x}", std::hash<std::string>()(ViewsText(*engine_, false))));
+    }
 
     order_checks_.clear();
     newly_terminal_.clear();
@@ -685,6 +699,104 @@ class Fuzzer {
                          fmt::format("center() has other skills for {}", center_.agents[a].id));
       }
     }
+  }
+
+  // ---- Snapshots ----
+
+  void MaybeSnapshot() {
+    if (snapshot_one_in_ <= 0 || result_.failed) return;
+    if (snapshot_rng_.Below(static_cast<uint64_t>(snapshot_one_in_)) != 0) return;
+    SnapshotAndRestore();
+  }
+
+  // engine.h: "the restored engine behaves exactly like the saved one". It must come back with
+  // the same views (Explain included) and save to the same bytes; it then replaces the engine, so
+  // the rest of the run (compared with a run without snapshots) drives the restored one.
+  void SnapshotAndRestore() {
+    ++result_.probes["snapshots"];
+    const std::string blob = engine_->SaveState();
+    result_.probes["snapshot bytes"] += static_cast<long>(blob.size());
+    Result<std::unique_ptr<Engine>> restored = Engine::Restore(engine_->center(), blob);
+    if (!restored.ok()) {
+      return Violation("restore-failed", "Restore of a fresh SaveState failed: " +
+                                             std::string(ErrorCodeName(restored.error().code)) +
+                                             ": " + restored.error().message);
+    }
+    Engine& twin = **restored;
+    if (twin.SaveState() != blob) {
+      return Violation("restore-resave-differs",
+                       "SaveState of the restored engine differs from the blob it came from");
+    }
+    const std::string before = ViewsText(*engine_, true);
+    const std::string after = ViewsText(twin, true);
+    if (before != after) {
+      size_t at = 0;
+      while (at < before.size() && at < after.size() && before[at] == after[at]) ++at;
+      size_t line = before.rfind('\n', at);
+      line = line == std::string::npos ? 0 : line + 1;
+      return Violation("restore-views-differ",
+                       fmt::format("views of the restored engine differ:\n  saved:    {}\n  "
+                                   "restored: {}",
+                                   before.substr(line, before.find('\n', at) - line),
+                                   after.substr(line, after.find('\n', at) - line)));
+    }
+    engine_ = std::move(*restored);
+  }
+
+  // Everything the views say, one line per item. `explain`: Explain and IsEligible of every live
+  // interaction for every agent too (they read the lanes and pools that Restore rebuilds).
+  std::string ViewsText(const Engine& engine, bool explain) const {
+    std::string s = fmt::format("next deadline {}\n", ToMicros(engine.NextDeadline()));
+    for (size_t a = 0; a < center_.agents.size(); ++a) {
+      const AgentId id(static_cast<uint32_t>(a));
+      const AgentView v = engine.agent(id);
+      s += fmt::format(
+          "agent {} {} '{}' {} since {} backoff {} load {} pending {} missed {} handled {} talk {} "
+          "idle since {}\n",
+          a, PresenceName(v.presence), v.reason, RoutingStateName(v.routing_state),
+          ToMicros(v.state_since), ToMicros(v.backoff_until), fmt::join(v.load, ","),
+          v.pending_offers, v.missed_in_row, v.handled, v.talk_time.count(),
+          ToMicros(v.last_acd_end));
+      for (const OfferView& o : engine.OffersOf(id)) {
+        s += fmt::format("  offer {} i={} {} at {} until {}\n", o.id.value(), o.interaction.value(),
+                         OfferStateName(o.state), ToMicros(o.offered_at), ToMicros(o.deadline));
+      }
+    }
+    for (InteractionId id : engine.LiveInteractions()) {
+      std::optional<InteractionView> v = engine.interaction(id);
+      if (!v) {
+        s += fmt::format("interaction {} listed but not viewable\n", id.value());
+        continue;
+      }
+      std::vector<uint64_t> offers, excluded;
+      for (OfferId o : v->pending_offers) offers.push_back(o.value());
+      for (AgentId a : v->excluded) excluded.push_back(a.value());
+      s += fmt::format(
+          "interaction {} {} {} entry {} queue {} step {} prio {} created {} age {} agent {} "
+          "offers [{}] excluded [{}]\n",
+          id.value(), InteractionStateName(v->state), ChannelName(v->channel),
+          v->entry_queue.value(), v->queue.value(), v->step, v->priority, ToMicros(v->created_at),
+          ToMicros(v->age_since), IdText(v->agent), fmt::join(offers, ","),
+          fmt::join(excluded, ","));
+      if (!explain) continue;
+      Result<Explanation> x = engine.Explain(id, now_);
+      if (!x.ok()) {
+        s += "  explain: " + x.error().message + "\n";
+        continue;
+      }
+      for (const CandidateExplanation& c : x->candidates) {
+        s += fmt::format("  {} {} '{}' {} eligible {}\n", c.agent.value(),
+                         IneligibilityName(c.reason), c.detail, ToMicros(c.until),
+                         engine.IsEligible(c.agent, id, now_));
+      }
+    }
+    for (size_t q = 0; q < center_.queues.size(); ++q) {
+      const QueueView v = engine.queue(QueueId(static_cast<uint32_t>(q)));
+      s += fmt::format("queue {} waiting {} oldest {} ready {} busy {} wrapup {} nr {} in {}\n", q,
+                       v.waiting, v.waiting > 0 ? ToMicros(v.oldest_since) : 0, v.agents_ready,
+                       v.agents_busy, v.agents_wrapup, v.agents_not_ready, v.agents_logged_in);
+    }
+    return s;
   }
 
   // Breaks the index rule of Reconfigure in one random way.
@@ -1247,6 +1359,7 @@ class Fuzzer {
 
   void Drain() {
     for (int round = 0; round < 80 && !result_.failed; ++round) {
+      MaybeSnapshot();
       if (engine_->LiveInteractions().empty()) break;
       for (size_t a = 0; a < center_.agents.size() && !result_.failed; ++a) {
         AgentId id(static_cast<uint32_t>(a));
@@ -2139,6 +2252,9 @@ class Fuzzer {
   const int steps_;
   const bool verbose_;
   const int identity_every_;
+  const int snapshot_one_in_;
+  const bool record_views_;
+  Random snapshot_rng_;
   bool just_advanced_ = false;
   std::set<uint64_t> grandfathered_;  // offers pending when the center last changed
   Random rng_;
@@ -2281,6 +2397,40 @@ TEST(EngineFuzz, ReconfiguringWithTheRunningCenterChangesNothing) {
         << ":\n  without:           " << (i < plain.stream.size() ? plain.stream[i] : "")
         << "\n  with reconfigure: " << (i < again.stream.size() ? again.stream[i] : "");
   }
+  std::signal(SIGABRT, SIG_DFL);
+}
+
+// engine.h: an engine restored from SaveState behaves exactly like the one saved. The same seed
+// runs twice: once plainly, once saving, restoring and carrying on with the restored engine after
+// about one step in 20 (and checking, each time, that the restored engine has the same views,
+// Explain included, and saves to the same bytes). Both runs must give the same events, effects
+// and views, step by step, and pass every invariant.
+TEST(EngineFuzz, RestoredEngineBehavesAsTheSavedOne) {
+  std::signal(SIGABRT, OnAbort);
+  SeedRange seeds = Seeds(50);
+  long snapshots = 0, bytes = 0;
+  for (int k = 0; k < seeds.count; ++k) {
+    const uint64_t seed = seeds.first + static_cast<uint64_t>(k);
+    RunResult plain = Fuzzer(seed, seeds.steps, false, 0, 0, /*record_views=*/true).Run();
+    RunResult again = Fuzzer(seed, seeds.steps, seeds.verbose, 0, /*snapshot_one_in=*/20,
+                             /*record_views=*/true)
+                          .Run();
+    ASSERT_FALSE(plain.failed) << plain.report;
+    ASSERT_FALSE(again.failed) << again.report;
+    ASSERT_GT(again.probes["snapshots"], 0);
+    snapshots += again.probes["snapshots"];
+    bytes += again.probes["snapshot bytes"];
+    size_t n = std::min(plain.stream.size(), again.stream.size());
+    size_t i = 0;
+    while (i < n && plain.stream[i] == again.stream[i]) ++i;
+    ASSERT_TRUE(i == n && plain.stream.size() == again.stream.size())
+        << "seed " << seed << ": the streams differ at item " << i << " of " << plain.stream.size()
+        << "/" << again.stream.size()
+        << ":\n  without snapshots: " << (i < plain.stream.size() ? plain.stream[i] : "")
+        << "\n  with snapshots:    " << (i < again.stream.size() ? again.stream[i] : "");
+  }
+  fmt::print("fuzz: {} seeds, {} snapshots restored, {:.0f} bytes on average\n", seeds.count,
+             snapshots, snapshots > 0 ? static_cast<double>(bytes) / snapshots : 0.0);
   std::signal(SIGABRT, SIG_DFL);
 }
 

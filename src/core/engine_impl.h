@@ -14,7 +14,9 @@
 namespace hotline::core {
 
 struct Engine::Impl {
-  Impl(CenterDefinition c, uint64_t seed);
+  // `build_pools` false: agents' records are left as the center defines them and no pool exists
+  // yet (Restore fills the records, then builds them).
+  Impl(CenterDefinition c, uint64_t seed, bool build_pools = true);
 
   // ---- state ----
   CenterDefinition center;

@@ -205,8 +205,12 @@ void Engine::Impl::Reconfigure(CenterDefinition next, Instant now) {
       ix.rules_fired.resize(nq.exceptions.size(), false);
     }
     if (!IsWaiting(ix)) {
-      // Assigned or wrapping: the lane matters only to Explain.
-      if (ix.step < plan) ix.lane = LaneOf(pools_of_queue[ix.queue][ix.step], ix.channel);
+      // Assigned or wrapping: the lane matters only to Explain, which reads the open ring.
+      if (ix.step < plan) {
+        ix.lane = LaneOf(pools_of_queue[ix.queue][ix.step], ix.channel);
+        const int rings = static_cast<int>(nq.plan[ix.step].rings.size());
+        ix.opened_ring = std::min(ix.opened_ring, std::max(rings - 1, 0));
+      }
       continue;
     }
     const Step& old_step = oq.plan[ix.step];
