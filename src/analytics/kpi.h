@@ -13,8 +13,11 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <string>
+#include <string_view>
 #include <vector>
 
+#include "base/result.h"
 #include "base/time.h"
 #include "core/center.h"
 #include "core/events.h"
@@ -101,12 +104,34 @@ class KpiFold {
   // Ends the period at `end`: open agent spans are closed there; interactions still waiting are
   // counted as still_waiting. Apply must not be called afterwards.
   void Finish(Instant end);
+  bool finished() const;  // Finish was called
 
   Figures Total() const;                     // all queues, whole period (agent time included)
   Figures Queue(core::QueueId queue) const;  // one queue, whole period
   // Rows in time order; for each interval one row per queue that had traffic, then the overall
   // row (queue nullopt). Intervals with nothing in them are left out.
   std::vector<IntervalRow> Intervals() const;
+
+  // ---- Snapshots (format: kpi_fold.cc) ----
+  // The fold's state as a self-contained binary blob: its settings and the thresholds in force,
+  // every interval's sums and agent time, each agent's current state and the interactions being
+  // followed. Cost: O(intervals x queues with traffic + live interactions + agents).
+  std::string Save() const;
+
+  // A fold in the state `blob` was saved in. `settings` must be those the fold was constructed
+  // with; `center` must have the queues and the thresholds (T, S) the fold had when saved (the
+  // center of its construction or of its last Reconfigure).
+  //
+  // Contract: applying the rest of the events to the restored fold gives exactly the figures and
+  // rows that applying every event to one fold would have; Save of it gives the same bytes.
+  //
+  // Errors: InvalidArgument when `blob` is not a KPI fold snapshot or of a version this build does
+  // not read, when `settings` differ (field "settings") or when `center` does not have the saved
+  // queues and thresholds (field "center"); DataLoss when the blob is truncated, fails its
+  // checksum, or holds values out of range or inconsistent. A blob of any content gives an error
+  // or a fold; it is never read out of bounds.
+  [[nodiscard]] static Result<KpiFold> Restore(const core::CenterDefinition& center,
+                                               KpiSettings settings, std::string_view blob);
 
   struct State;
 

@@ -6,11 +6,14 @@
 // integer microseconds (exact, and cheaper than doubles) and turned into seconds on the way out.
 #include <algorithm>
 #include <array>
+#include <iterator>
+#include <string>
 #include <utility>
 
 #include "analytics/kpi.h"
 #include "analytics/live_table.h"
 #include "base/check.h"
+#include "core/snapshot_codec.h"
 
 namespace hotline::analytics {
 
@@ -417,6 +420,7 @@ void KpiFold::Reconfigure(const core::CenterDefinition& next) {
 }
 
 void KpiFold::Finish(Instant end) { state_->Finish(end); }
+bool KpiFold::finished() const { return state_->finished; }
 
 Figures KpiFold::Total() const {
   const State& s = *state_;
@@ -471,6 +475,226 @@ std::vector<IntervalRow> KpiFold::Intervals() const {
     out.push_back(std::move(overall));
   }
   return out;
+}
+
+// ---- Snapshots ----------------------------------------------------------------------------------
+//
+// Format, version 1, inside the envelope of core/snapshot_codec.h (magic "HLKPIFLD"); integers
+// little-endian, count = u32, bool = u8 0/1:
+//
+//   i64 origin, i64 interval, i64 count_from       (us; must equal the settings given to Restore)
+//   count queues; per queue: i64 T, i64 S           (us; must equal the center's)
+//   bool finished
+//   count intervals (those allocated up to the last one touched); per interval:
+//     count rows with anything in them; per row: u32 queue (ascending), i64 x18 sums (Counts, in
+//       declaration order)
+//     bool agent time; when set: i64 x5 (busy, wrap-up, idle, not ready, logged in)
+//   count agents; per agent: u8 presence, u8 routing state, i64 since
+//   count live interactions, by id; per one: u64 id, u32 interval, u32 queue, i64 connected,
+//     i64 wrap-up started (-1: not yet)
+//
+// Which interval is cached for the latest event is not saved: it changes no figure. Restore
+// rebuilds the rows interval by interval as it reads them, so a corrupt count fails when the bytes
+// run out instead of allocating for it.
+
+namespace {
+
+constexpr std::string_view kFoldMagic = "HLKPIFLD";
+constexpr uint32_t kFoldVersion = 1;
+
+constexpr int64_t Counts::*kCountFields[] = {&Counts::offered,
+                                             &Counts::answered,
+                                             &Counts::abandoned,
+                                             &Counts::short_abandoned,
+                                             &Counts::answered_within_t,
+                                             &Counts::abandoned_within_t,
+                                             &Counts::waited,
+                                             &Counts::still_waiting,
+                                             &Counts::timed_out,
+                                             &Counts::exited,
+                                             &Counts::rejected,
+                                             &Counts::transferred,
+                                             &Counts::completed,
+                                             &Counts::rona,
+                                             &Counts::wait_answered_us,
+                                             &Counts::wait_abandoned_us,
+                                             &Counts::talk_us,
+                                             &Counts::acw_us};
+constexpr size_t kCountFieldCount = std::size(kCountFields);
+static_assert(sizeof(Counts) == kCountFieldCount * sizeof(int64_t),
+              "a field was added to Counts: add it to kCountFields (and bump kFoldVersion)");
+
+// Sums stay below 2^62 in absolute value, added over every row: no later sum can overflow.
+constexpr uint64_t kMaxSum = uint64_t{1} << 62;
+
+bool AddAbs(uint64_t& total, int64_t v) {
+  uint64_t a = v < 0 ? 0 - static_cast<uint64_t>(v) : static_cast<uint64_t>(v);
+  if (a > kMaxSum) return false;
+  total += a;
+  return total <= kMaxSum;
+}
+
+}  // namespace
+
+std::string KpiFold::Save() const {
+  const State& s = *state_;
+  core::SnapshotWriter w(kFoldMagic, kFoldVersion);
+  w.I64(s.origin_us);
+  w.I64(s.interval_us);
+  w.I64(s.count_from_us);
+  w.U32(s.queues);
+  for (uint32_t q = 0; q < s.queues; ++q) {
+    w.I64(s.t_us[q]);
+    w.I64(s.s_us[q]);
+  }
+  w.Bool(s.finished);
+  const Counts zero;
+  const AgentTime no_time{};
+  w.U32(static_cast<uint32_t>(s.used));
+  for (size_t k = 0; k < s.used; ++k) {
+    uint32_t rows = 0;
+    for (uint32_t q = 0; q < s.queues; ++q) rows += !(s.rows[k * s.queues + q] == zero);
+    w.U32(rows);
+    for (uint32_t q = 0; q < s.queues; ++q) {
+      const Counts& c = s.rows[k * s.queues + q];
+      if (c == zero) continue;
+      w.U32(q);
+      for (auto field : kCountFields) w.I64(c.*field);
+    }
+    const AgentTime& t = s.agent_time[k];
+    w.Bool(t != no_time);
+    if (t != no_time) {
+      for (int64_t v : t) w.I64(v);
+    }
+  }
+  w.U32(static_cast<uint32_t>(s.agents.size()));
+  for (const AgentState& a : s.agents) {
+    w.U8(static_cast<uint8_t>(a.presence));
+    w.U8(static_cast<uint8_t>(a.routing));
+    w.I64(a.since_us);
+  }
+  std::vector<Live> live;
+  live.reserve(s.live.size());
+  s.live.ForEach([&](const Live& l) { live.push_back(l); });
+  std::sort(live.begin(), live.end(), [](const Live& x, const Live& y) { return x.id < y.id; });
+  w.U32(static_cast<uint32_t>(live.size()));
+  for (const Live& l : live) {
+    w.U64(l.id);
+    w.U32(l.row / s.queues);
+    w.U32(l.queue);
+    w.I64(l.connected_us);
+    w.I64(l.wrapup_us);
+  }
+  return std::move(w).Seal();
+}
+
+Result<KpiFold> KpiFold::Restore(const core::CenterDefinition& center, KpiSettings settings,
+                                 std::string_view blob) {
+  if (settings.interval.count() <= 0) {
+    return Error::InvalidArgument("the KPI interval must be positive", "settings");
+  }
+  core::SnapshotReader r(blob, kFoldMagic, kFoldVersion, "KPI fold snapshot");
+  const int64_t origin = r.I64();
+  const int64_t interval = r.I64();
+  const int64_t count_from = r.I64();
+  if (!r.ok()) return r.error();
+  if (origin != ToMicros(settings.origin) || interval != settings.interval.count() ||
+      count_from != ToMicros(settings.count_from)) {
+    return Error::InvalidArgument(
+        "the KPI settings (interval, origin, count_from) differ from those the fold was saved "
+        "with",
+        "settings");
+  }
+  KpiFold fold(center, settings);
+  State& s = *fold.state_;
+  r.Context("thresholds");
+  const uint32_t queues = r.Count(16, "queues");
+  bool same_center = queues == s.queues;
+  for (uint32_t q = 0; q < queues && r.ok(); ++q) {
+    int64_t t = r.I64();
+    int64_t sa = r.I64();
+    same_center = same_center && t == s.t_us[q] && sa == s.s_us[q];
+  }
+  if (!r.ok()) return r.error();
+  if (!same_center) {
+    return Error::InvalidArgument(
+        "the center's queues or their thresholds (T, S) differ from those the fold was saved with",
+        "center");
+  }
+  s.finished = r.Bool();
+  // Interval rows, allocated as they are read.
+  std::array<uint64_t, kCountFieldCount> count_totals{};
+  std::array<uint64_t, kBucketCount> time_totals{};
+  const uint32_t intervals = r.Count(5, "intervals");
+  for (uint32_t k = 0; k < intervals && r.ok(); ++k) {
+    r.Context("interval " + std::to_string(k));
+    s.Ensure(k);
+    const uint32_t rows = r.Count(4 + 8 * kCountFieldCount, "rows");
+    int64_t last_queue = -1;
+    for (uint32_t i = 0; i < rows && r.ok(); ++i) {
+      const uint32_t q = r.U32();
+      if (r.ok() && (q >= s.queues || static_cast<int64_t>(q) <= last_queue)) {
+        r.Fail("a row's queue out of range or order");
+      }
+      last_queue = q;
+      Counts c;
+      for (size_t f = 0; f < kCountFieldCount; ++f) {
+        c.*kCountFields[f] = r.I64();
+        if (r.ok() && !AddAbs(count_totals[f], c.*kCountFields[f])) r.Fail("sums too large");
+      }
+      if (r.ok()) s.rows[static_cast<size_t>(k) * s.queues + q] = c;
+    }
+    if (r.Bool()) {
+      AgentTime t{};
+      for (int b = 0; b < kBucketCount; ++b) {
+        t[b] = r.I64();
+        if (r.ok() && !AddAbs(time_totals[b], t[b])) r.Fail("agent time too large");
+      }
+      if (r.ok()) s.agent_time[k] = t;
+    }
+  }
+  if (!r.ok()) return r.error();
+  s.used = intervals;
+  r.Context("agents");
+  const uint32_t agents = r.Count(10, "agents");
+  s.agents.assign(std::max<size_t>(agents, center.agents.size()), AgentState{});
+  for (uint32_t i = 0; i < agents && r.ok(); ++i) {
+    AgentState& a = s.agents[i];
+    a.presence = r.Enum(Presence::kNotReady, "presence");
+    a.routing = r.Enum(RoutingState::kBackoff, "routing state");
+    a.since_us = r.I64();
+    if (r.ok() &&
+        (a.since_us < -core::kSnapshotMaxMicros || a.since_us > core::kSnapshotMaxMicros)) {
+      r.Fail("an instant out of range");
+    }
+  }
+  r.Context("live interactions");
+  const uint32_t live = r.Count(32, "live interactions");
+  uint64_t last_id = 0;
+  for (uint32_t i = 0; i < live && r.ok(); ++i) {
+    const uint64_t id = r.U64();
+    const uint32_t k = r.U32();
+    const uint32_t q = r.U32();
+    const int64_t connected = r.I64();
+    const int64_t wrapup = r.I64();
+    if (!r.ok()) break;
+    auto instant = [](int64_t us) { return us >= -1 && us <= core::kSnapshotMaxMicros; };
+    if ((i > 0 && id <= last_id) || id == Live::kEmpty) {
+      r.Fail("interaction ids out of order");
+    } else if (k >= s.used || q >= s.queues || !instant(connected) || !instant(wrapup)) {
+      r.Fail("interaction " + std::to_string(id) + " out of range");
+    } else {
+      Live& l = s.live.Upsert(id);
+      l.row = k * s.queues + q;
+      l.queue = q;
+      l.connected_us = connected;
+      l.wrapup_us = wrapup;
+    }
+    last_id = id;
+  }
+  if (r.ok() && !r.AtEnd()) r.Fail("bytes after the last record");
+  if (!r.ok()) return r.error();
+  return fold;
 }
 
 }  // namespace hotline::analytics
