@@ -200,9 +200,10 @@ int Serve(const ServeOptions& options) {
     return shard.error().code == ErrorCode::kInvalidArgument ? 2 : 1;
   }
   shard::Shard& center = **shard;
-  Log(LogLevel::kInfo, "serve", "center '{}': {} commands replayed in {:.2f} s, log at seq {}",
-      center.document().center().name, center.counters().replayed_commands,
-      center.counters().replay_seconds, center.last_seq());
+  Log(LogLevel::kInfo, "serve",
+      "center '{}': snapshot at command {}, then {} commands replayed in {:.2f} s; log at seq {}",
+      center.document().center().name, center.counters().snapshot_command,
+      center.counters().replayed_commands, center.counters().replay_seconds, center.last_seq());
   if (center.counters().replay_divergences > 0) {
     Log(LogLevel::kWarn, "serve", "{} replayed commands produced other events than logged",
         center.counters().replay_divergences);
@@ -257,6 +258,12 @@ int Serve(const ServeOptions& options) {
   });
   io.run();
   Status flushed = center.log().Flush();
+  if (flushed.ok() && !center.failed()) {
+    // The next start restores this instead of replaying the log.
+    if (Status s = center.WriteSnapshot(); !s.ok()) {
+      Log(LogLevel::kWarn, "serve", "snapshot at shutdown failed: {}", s.error().message);
+    }
+  }
   if (!stopping || !flushed.ok() || center.failed()) {
     Log(LogLevel::kError, "serve", "stopped {}", center.failed() ? "after a log failure" : "");
     return 1;

@@ -10,10 +10,9 @@ namespace {
 using core::EventType;
 using core::InteractionState;
 
-constexpr Duration kFifteenMinutes = Seconds(15 * 60);
-constexpr Duration kDay = Seconds(86400);
+}  // namespace
 
-analytics::KpiSettings FoldSettings(Instant origin, Duration interval) {
+analytics::KpiSettings Projections::FoldSettings(Instant origin, Duration interval) {
   analytics::KpiSettings s;
   s.interval = interval;
   s.origin = origin;
@@ -21,8 +20,7 @@ analytics::KpiSettings FoldSettings(Instant origin, Duration interval) {
   return s;
 }
 
-// Every identifier value of a customer object: {"phone": "+886...", "email": "..."}.
-std::vector<std::string> CustomerKeys(const nlohmann::json& customer) {
+std::vector<std::string> Projections::CustomerKeys(const nlohmann::json& customer) {
   std::vector<std::string> keys;
   if (!customer.is_object()) return keys;
   for (const auto& [name, value] : customer.items()) {
@@ -34,8 +32,6 @@ std::vector<std::string> CustomerKeys(const nlohmann::json& customer) {
   }
   return keys;
 }
-
-}  // namespace
 
 Projections::Projections(const core::CenterDefinition& center) : center_(center) {}
 
@@ -62,8 +58,9 @@ void Projections::Apply(const core::Event& e) {
   }
   // Folds keep a row per interval from their origin: start them at the first event's day.
   if (!all_time_) {
+    all_time_origin_ = LocalMidnight(e.at);
     all_time_ = std::make_unique<analytics::KpiFold>(
-        center_, FoldSettings(LocalMidnight(e.at), kFifteenMinutes));
+        center_, FoldSettings(all_time_origin_, kFifteenMinutes));
   }
   all_time_->Apply(e);
   today_->Apply(e);

@@ -76,7 +76,20 @@ class Projections {
 
   size_t interactions() const { return records_.size(); }
 
+  // The whole read model as a snapshot section, and back (into a Projections constructed with
+  // the same center). Restoring then applying the rest of the events gives what applying every
+  // event would have. A damaged blob is kDataLoss and leaves *this empty.
+  std::string Save() const;
+  Status Restore(std::string_view blob);
+
+  // Every identifier value of a customer object: {"phone": "+886...", "email": "..."}.
+  static std::vector<std::string> CustomerKeys(const nlohmann::json& customer);
+
  private:
+  static constexpr Duration kFifteenMinutes = Seconds(15 * 60);
+  static constexpr Duration kDay = Seconds(86400);
+  // Folds keep rows from `origin` on (count_from = origin: nothing earlier exists).
+  static analytics::KpiSettings FoldSettings(Instant origin, Duration interval);
   Instant LocalMidnight(Instant t) const;
 
   core::CenterDefinition center_;
@@ -86,6 +99,7 @@ class Projections {
   std::unique_ptr<analytics::KpiFold> all_time_;
   std::unique_ptr<analytics::KpiFold> today_;
   Instant today_start_{};
+  Instant all_time_origin_{};
 };
 
 }  // namespace hotline::shard

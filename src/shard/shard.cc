@@ -132,6 +132,26 @@ Status Shard::Replay() {
   replaying_ = true;
   store::LogHead head = log_->head();
   uint64_t after = 0;
+  auto snapshot = log_->LatestSnapshot();
+  if (!snapshot.ok()) return snapshot.error();
+  if (snapshot->has_value()) {
+    Status restored = RestoreSnapshot(**snapshot);
+    if (restored.ok()) {
+      after = (*snapshot)->command_seq;
+    } else {
+      // The commands are all still there: a full replay rebuilds the same state.
+      Log(LogLevel::kWarn, "shard", "snapshot at command {} not usable ({}); replaying the log",
+          (*snapshot)->command_seq, restored.error().message);
+      engine_.reset();
+      document_.reset();
+      projections_.reset();
+      users_.clear();
+      user_by_name_.clear();
+      max_user_id_ = 0;
+      counters_.offers_by_outcome.clear();
+      counters_.snapshot_command = 0;
+    }
+  }
   while (after < head.last_command) {
     auto page = log_->ReadCommands(after, kReplayPage);
     if (!page.ok()) return page.error();
@@ -172,6 +192,13 @@ Status Shard::Replay() {
   replaying_ = false;
   counters_.replay_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  // A long replay is worth a snapshot: the next start skips it.
+  if (engine_ && options_.snapshot_every > 0 &&
+      counters_.replayed_commands >= options_.snapshot_every / 2) {
+    if (Status s = WriteSnapshot(); !s.ok()) {
+      Log(LogLevel::kWarn, "shard", "snapshot after replay failed: {}", s.error().message);
+    }
+  }
   return Status();
 }
 
@@ -262,6 +289,17 @@ void Shard::Commit(const json& command, Instant now, const std::string& actor, C
   batch.commands.push_back(std::move(record));
   ++counters_.commands;
   counters_.events += published->size();
+  if (options_.snapshot_every > 0 && ++commands_since_snapshot_ >= options_.snapshot_every &&
+      !snapshot_posted_) {
+    snapshot_posted_ = true;  // after the work already queued on the loop
+    loop_->Post([this] {
+      snapshot_posted_ = false;
+      if (!accepting() || commands_since_snapshot_ < options_.snapshot_every) return;
+      if (Status s = WriteSnapshot(); !s.ok()) {
+        Log(LogLevel::kWarn, "shard", "snapshot failed: {}", s.error().message);
+      }
+    });
+  }
 
   auto shared_done = std::make_shared<Done>(std::move(done));
   auto shared_result = std::make_shared<json>(std::move(result));

@@ -75,6 +75,8 @@ struct ShardCounters {
   uint64_t commands_failed = 0;  // refused with an error (nothing logged)
   uint64_t events = 0;
   uint64_t replayed_commands = 0;
+  uint64_t snapshot_command = 0;  // the snapshot the last start restored (0: none)
+  uint64_t snapshots_written = 0;
   uint64_t replay_divergences = 0;
   double replay_seconds = 0;
   std::map<std::string, uint64_t> offers_by_outcome;  // "accepted", "rejected", "timed_out"...
@@ -84,6 +86,9 @@ class Shard {
  public:
   struct Options {
     uint64_t seed = 1;  // the engine's seed for random agent orders (logged with center.load)
+    // A snapshot is written after this many commands (and after a long replay at open), so a
+    // restart replays at most about this many. 0: never automatically.
+    uint64_t snapshot_every = 200'000;
   };
 
   // Opens the shard over `log`: replays its commands. On an empty log, `initial` is loaded as
@@ -108,6 +113,11 @@ class Shard {
 
   // Called on the loop thread with every batch of events once durable, in order.
   void SetListener(std::function<void(const std::vector<PublishedEvent>&)> listener);
+
+  // Writes a snapshot of the whole shard (engine, center document, users, read models) at the
+  // last logged command, durably. Blocks the loop while it encodes and writes (tens of ms for a
+  // large center). Open restores the newest snapshot and replays only the commands after it.
+  Status WriteSnapshot();
 
   // From now on every Execute fails with kUnavailable ("shutting down").
   void StopAccepting();
@@ -138,6 +148,9 @@ class Shard {
  private:
   Shard(store::EventLog* log, Loop* loop, const Clock* clock, Options options);
   Status Replay();
+  std::string EncodeSnapshot() const;
+  // Restores the shard from `snapshot`; on error the shard is left without an engine.
+  Status RestoreSnapshot(const store::Snapshot& snapshot);
   // Runs one command on the engine at `now`; fills `ctx` with the events to log.
   Result<nlohmann::json> Run(const nlohmann::json& command, Instant now, Context& ctx);
   Result<nlohmann::json> RunConfig(const nlohmann::json& command, Instant now, Context& ctx);
@@ -162,6 +175,9 @@ class Shard {
   uint64_t next_seq_ = 1;
   uint64_t next_command_ = 1;
   uint64_t durable_seq_ = 0;
+  uint64_t commands_since_snapshot_ = 0;
+  uint64_t last_snapshot_command_ = 0;  // the newest snapshot stored (restored or written)
+  bool snapshot_posted_ = false;
   Instant last_now_{};
   Instant timer_at_ = Instant::max();
   bool replaying_ = false;

@@ -200,5 +200,69 @@ TEST_F(ShardTest, DeletingAUsedSkillIsRefusedAndAnUnusedOneDisappears) {
   EXPECT_EQ(shard->document().List(Section::kSkills).size(), 2u);
 }
 
+// What a restart must reproduce: agents, live interactions, history, users, the log position.
+std::string Fingerprint(const Shard& shard) {
+  json out;
+  const core::CenterDefinition& center = shard.document().center();
+  for (uint32_t a = 0; a < center.agents.size(); ++a) {
+    core::AgentView v = shard.engine().agent(core::AgentId(a));
+    out["agents"].push_back({core::PresenceName(v.presence),
+                             core::RoutingStateName(v.routing_state), v.handled,
+                             ToMicros(v.state_since)});
+  }
+  for (core::InteractionId id : shard.engine().LiveInteractions()) {
+    auto v = shard.engine().interaction(id);
+    out["live"].push_back({id.value(), core::InteractionStateName(v->state), v->priority,
+                           ToMicros(v->age_since), v->pending_offers.size()});
+  }
+  out["history"] = shard.projections().interactions();
+  out["users"] = shard.users().size();
+  out["seq"] = shard.last_seq();
+  out["next_deadline"] = ToMicros(shard.engine().NextDeadline());
+  return out.dump();
+}
+
+TEST_F(ShardTest, RestartFromASnapshotEqualsAFullReplay) {
+  auto shard = Open();
+  ASSERT_TRUE(shard);
+  ASSERT_TRUE(Run(*shard, {{"op", "agent.presence"}, {"agent", "a1"}, {"presence", "ready"}}).ok());
+  ASSERT_TRUE(
+      Run(*shard, {{"op", "interaction.create"}, {"channel", "voice"}, {"queue", "billing"}}).ok());
+  ASSERT_TRUE(shard->WriteSnapshot().ok());
+  // More after the snapshot: these are replayed on top of it.
+  ASSERT_TRUE(
+      Run(*shard, {{"op", "interaction.create"}, {"channel", "chat"}, {"queue", "billing"}}).ok());
+  clock_.AdvanceBy(Seconds(5));
+  ASSERT_TRUE(Run(*shard, {{"op", "agent.presence"}, {"agent", "a2"}, {"presence", "ready"}}).ok());
+  std::string before = Fingerprint(*shard);
+  shard.reset();
+
+  auto again = Open();
+  ASSERT_TRUE(again);
+  EXPECT_GT(again->counters().snapshot_command, 0u);
+  EXPECT_EQ(again->counters().replayed_commands, 2u);
+  EXPECT_EQ(again->counters().replay_divergences, 0u);
+  EXPECT_EQ(Fingerprint(*again), before);
+  // And it goes on exactly as the original would: the pending offer times out on the timer.
+  ASSERT_TRUE(loop_.FireTimer());
+  bool timed_out = false;
+  for (const auto& e : Events()) timed_out |= e.type == "offer.timed_out";
+  EXPECT_TRUE(timed_out);
+}
+
+TEST_F(ShardTest, ADamagedSnapshotFallsBackToAFullReplay) {
+  auto shard = Open();
+  ASSERT_TRUE(shard);
+  ASSERT_TRUE(Run(*shard, {{"op", "agent.presence"}, {"agent", "a1"}, {"presence", "ready"}}).ok());
+  std::string before = Fingerprint(*shard);
+  ASSERT_TRUE(log_.WriteSnapshot({2, log_.head().last_event, "hotline-snapshot 1\n\x03"}).ok());
+  shard.reset();
+  auto again = Open();
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->counters().snapshot_command, 0u);
+  EXPECT_EQ(again->counters().replayed_commands, 2u);
+  EXPECT_EQ(Fingerprint(*again), before);
+}
+
 }  // namespace
 }  // namespace hotline::shard
