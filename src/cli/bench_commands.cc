@@ -1,4 +1,4 @@
-// `hotline bench routing` (CLI.md).
+// `hotline bench routing` (CLI.md); `hotline bench api` lives in bench_api_commands.cc.
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
@@ -72,6 +72,7 @@ void AddBenchCommands(CLI::App& app, int* exit_code) {
   routing->add_option("--seed", options->seed, "Random seed")->capture_default_str();
   routing->add_flag("--json", *json, "Print one JSON object on stdout");
   routing->callback([=] { *exit_code = RunBenchRouting(*options, *json); });
+  AddBenchApiCommand(*bench, exit_code);
 }
 
 }  // namespace hotline::cli

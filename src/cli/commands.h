@@ -7,7 +7,9 @@
 
 namespace hotline::cli {
 
-void AddBenchCommands(CLI::App& app, int* exit_code);   // bench routing
+void AddBenchCommands(CLI::App& app, int* exit_code);  // bench routing, bench api
+// `bench api` (bench_api_commands.cc), added to the `bench` group by AddBenchCommands.
+void AddBenchApiCommand(CLI::App& bench, int* exit_code);
 void AddConfigCommands(CLI::App& app, int* exit_code);  // config check
 void AddWfmCommands(CLI::App& app, int* exit_code);     // erlang, staff
 void AddSimCommands(CLI::App& app, int* exit_code);     // sim
