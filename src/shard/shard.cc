@@ -273,6 +273,9 @@ void Shard::Commit(const json& command, Instant now, const std::string& actor, C
     if (e.type == core::EventType::kInteractionCompleted && ctx.notes && id == ctx.notes_for) {
       data["notes"] = *ctx.notes;
     }
+    if (e.type == core::EventType::kInteractionAttributesChanged) {
+      if (const InteractionRecord* r = projections_->Find(id)) data["attributes"] = r->attributes;
+    }
     if (e.type == core::EventType::kOfferAccepted) ++counters_.offers_by_outcome["accepted"];
     if (e.type == core::EventType::kOfferRejected) ++counters_.offers_by_outcome["rejected"];
     if (e.type == core::EventType::kOfferTimedOut) ++counters_.offers_by_outcome["timed_out"];
