@@ -804,7 +804,7 @@ Json RestartPhase(const ApiBenchOptions& o, const fs::path& work) {
 }
 
 // A center of `agents` agents: 50 skills, one queue per skill, each agent with 3 of them, voice 1
-// and chat 10; the bench queue's settings otherwise.
+// and chat 50 (enough slots that no queue saturates); the bench queue's settings otherwise.
 std::string GeneratedCenter(int agents) {
   constexpr int kSkills = 50;
   std::string y =
@@ -821,7 +821,7 @@ std::string GeneratedCenter(int agents) {
     int third = (first + 25 + (a / (kSkills * 24)) % 24) % kSkills;
     y += fmt::format(
         "  - {{id: agent{:05}, skills: {{s{}: 3, s{}: 2, s{}: 1}}, capacity: {{voice: 1, chat: "
-        "10}}}}\n",
+        "50}}}}\n",
         a, first, second, third);
   }
   y += "queues:\n";

@@ -47,8 +47,10 @@ struct ApiBenchOptions {
   std::string work_dir;  // empty: a new directory under $TMPDIR, removed at the end
   bool keep = false;     // keep work_dir (data directories and server logs)
   int connections = 64;
-  double duration_s = 10;            // each throughput phase, after the warm-up
-  double warmup_s = 1;               // load before measuring starts (not counted)
+  double duration_s = 10;  // each throughput phase, after the warm-up
+  // Load before measuring starts (not counted). Longer than the bench center's max_wait (5 s),
+  // so the measured window includes the timeouts of earlier creates: the steady state.
+  double warmup_s = 6;
   bool stream_during_create = true;  // a stream client watches the create phase
   std::set<std::string> phases = {"ws", "create", "stats", "restart", "rss"};
   int64_t restart_events = 1'000'000;
