@@ -192,12 +192,16 @@ Status Shard::Replay() {
   replaying_ = false;
   counters_.replay_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  // A long replay is worth a snapshot: the next start skips it.
+  // A long replay is worth a snapshot, so the next start skips it. It is written once the loop
+  // runs, after the server has started serving, not before.
   if (engine_ && options_.snapshot_every > 0 &&
       counters_.replayed_commands >= options_.snapshot_every / 2) {
-    if (Status s = WriteSnapshot(); !s.ok()) {
-      Log(LogLevel::kWarn, "shard", "snapshot after replay failed: {}", s.error().message);
-    }
+    loop_->Post([this] {
+      if (!accepting()) return;
+      if (Status s = WriteSnapshot(); !s.ok()) {
+        Log(LogLevel::kWarn, "shard", "snapshot after replay failed: {}", s.error().message);
+      }
+    });
   }
   return Status();
 }
