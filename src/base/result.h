@@ -23,7 +23,7 @@ enum class ErrorCode {
   kUnauthenticated,     // no or bad credentials
   kResourceExhausted,   // over a limit: queue full, too many requests
   kUnavailable,         // closed, shutting down
-  kDataLoss,           // stored data is corrupt or missing: a torn log tail, a broken chain
+  kDataLoss,            // stored data is corrupt or missing: a torn log tail, a broken chain
   kInternal,            // a bug or an I/O failure
 };
 

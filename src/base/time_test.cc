@@ -63,9 +63,9 @@ TEST(ParseRfc3339, AppliesTheOffsetAndReadsBareDates) {
 }
 
 TEST(ParseRfc3339, RejectsMalformedText) {
-  for (const char* text : {"", "2026-13-01", "2026-02-30T00:00:00Z", "2026-11-22T10:00:00",
-                           "2026-11-22T25:00:00Z", "yesterday", "2026-11-22T10:00:00.Z",
-                           "2026-11-22T10:00:00+0800"}) {
+  for (const char* text :
+       {"", "2026-13-01", "2026-02-30T00:00:00Z", "2026-11-22T10:00:00", "2026-11-22T25:00:00Z",
+        "yesterday", "2026-11-22T10:00:00.Z", "2026-11-22T10:00:00+0800"}) {
     auto r = ParseRfc3339(text);
     EXPECT_FALSE(r.ok()) << text;
   }
