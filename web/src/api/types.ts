@@ -1,0 +1,113 @@
+// Shapes of the API's answers (docs/api.md; GET /api/v1/openapi.json). Only the fields the UI
+// reads are typed; the server may send more.
+
+export type Role = 'admin' | 'supervisor' | 'agent' | 'analyst';
+export type Channel = 'voice' | 'chat' | 'email' | 'callback' | 'task';
+export type Presence = 'ready' | 'not_ready' | 'logged_out';
+
+export interface User {
+  id: number;
+  username: string;
+  roles: Role[];
+  agent_id: string | null;
+}
+
+export interface LoginAnswer {
+  token: string;
+  expires_at: string;
+  user: User;
+}
+
+export interface Agent {
+  id: string;
+  name?: string;
+  skills?: Record<string, number>;
+  capacity?: Partial<Record<Channel, number>>;
+  user_id?: number | null;
+  presence?: Presence;
+  reason?: string | null;
+  routing_state?: string;
+  state_since?: string;
+  load?: Partial<Record<Channel, number>>;
+  handled?: number;
+}
+
+export interface Offer {
+  id: number;
+  interaction: number;
+  agent: string;
+  channel: Channel;
+  queue: string;
+  priority: number;
+  customer: Record<string, string>;
+  attributes: Record<string, unknown>;
+  offered_at: string;
+  deadline: string;
+  state: string;
+}
+
+export interface Interaction {
+  id: number;
+  state: string;
+  channel: Channel;
+  queue: string;
+  entry_queue?: string;
+  agent: string | null;
+  priority: number;
+  created_at: string;
+  connected_at: string | null;
+  wrapup_at: string | null;
+  ended_at: string | null;
+  wait_s: number | null;
+  disposition: string | null;
+  notes: string;
+  customer: Record<string, string>;
+  attributes: Record<string, unknown>;
+  events?: LogEvent[];
+}
+
+export interface Disposition {
+  id: string;
+  name?: string;
+  [key: string]: unknown;
+}
+
+export interface Queue {
+  id: string;
+  name?: string;
+  wrapup?: { mode?: string; duration?: string | number };
+  [key: string]: unknown;
+}
+
+export interface QueueStats {
+  queue: string;
+  at: string;
+  waiting: number;
+  longest_wait_s: number;
+  agents_ready: number;
+  agents_busy: number;
+  agents_wrapup: number;
+  agents_not_ready: number;
+  agents_logged_in: number;
+  offered: number;
+  answered: number;
+  abandoned: number;
+  service_level: number | null;
+  asa_s: number | null;
+  aht_s: number | null;
+  abandon_rate: number | null;
+}
+
+/** One event of the log, as in GET /events and the stream. */
+export interface LogEvent {
+  seq: number;
+  type: string;
+  at: string;
+  actor: string;
+  data: Record<string, unknown>;
+}
+
+export interface EventPage {
+  events: LogEvent[];
+  next: number;
+}

@@ -1,0 +1,33 @@
+// 简体中文 (Simplified Chinese).
+import type { Messages } from './en';
+
+export const zhCN: Messages = {
+  'app.title': 'Hotline',
+  'app.language': '语言',
+  'app.logout': '退出登录',
+  'app.loading': '加载中…',
+  'app.loadFailed': '此页面无法加载：{message}',
+  'app.notAllowed': '您的角色无法打开此页面。',
+  'app.noScreens': '您的账号没有可打开任何页面的角色，请联系管理员。',
+  'app.notFound': '找不到此页面。',
+  'app.notBuilt': '此页面尚未完成。',
+  'app.signedInAs': '当前登录：{user}',
+  'nav.label': '主导航',
+  'nav.agent': '坐席工作台',
+  'nav.wallboard': '实时看板',
+  'nav.admin': '系统管理',
+  'nav.reports': '报表',
+  'stream.connecting': '连接中…',
+  'stream.live': '实时',
+  'stream.reconnecting': '重新连接中…',
+  'stream.closed': '离线',
+  'login.title': '登录',
+  'login.username': '用户名',
+  'login.password': '密码',
+  'login.submit': '登录',
+  'login.busy': '登录中…',
+  'login.required': '请输入用户名和密码。',
+  'login.throttled': '尝试次数过多，请稍后再试。',
+  'error.network': '无法连接到服务器。',
+  'error.generic': '出现错误：{message}',
+};

@@ -1,0 +1,33 @@
+// 繁體中文 (Traditional Chinese, Taiwan).
+import type { Messages } from './en';
+
+export const zhTW: Messages = {
+  'app.title': 'Hotline',
+  'app.language': '語言',
+  'app.logout': '登出',
+  'app.loading': '載入中…',
+  'app.loadFailed': '此畫面無法載入：{message}',
+  'app.notAllowed': '您的角色無法開啟此畫面。',
+  'app.noScreens': '您的帳號沒有可開啟任何畫面的角色，請洽系統管理員。',
+  'app.notFound': '找不到此頁面。',
+  'app.notBuilt': '此畫面尚未完成。',
+  'app.signedInAs': '目前登入：{user}',
+  'nav.label': '主選單',
+  'nav.agent': '客服桌面',
+  'nav.wallboard': '即時看板',
+  'nav.admin': '系統管理',
+  'nav.reports': '報表',
+  'stream.connecting': '連線中…',
+  'stream.live': '即時',
+  'stream.reconnecting': '重新連線中…',
+  'stream.closed': '離線',
+  'login.title': '登入',
+  'login.username': '帳號',
+  'login.password': '密碼',
+  'login.submit': '登入',
+  'login.busy': '登入中…',
+  'login.required': '請輸入帳號與密碼。',
+  'login.throttled': '嘗試次數過多，請稍後再試。',
+  'error.network': '無法連線到伺服器。',
+  'error.generic': '發生錯誤：{message}',
+};

@@ -1,0 +1,92 @@
+// The login screen: username and password, the server's message shown next to the field it
+// names (or above the form), and the language switcher before signing in.
+import { useState } from 'preact/hooks';
+import { login } from '../../api/endpoints';
+import { ApiError } from '../../api/errors';
+import { t } from '../../i18n';
+import { startSession } from '../../state/session';
+import { LocaleSwitcher } from '../../app/Header';
+
+export function loginErrorText(err: unknown): string {
+  if (err instanceof ApiError) {
+    if (err.code === 'network') return t('error.network');
+    if (err.status === 429) return t('login.throttled');
+    return err.message;
+  }
+  return t('error.generic', { message: String(err) });
+}
+
+export function Login() {
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<{ text: string; field: string | null } | null>(null);
+
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    if (!username || !password) {
+      setError({ text: t('login.required'), field: username ? 'password' : 'username' });
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      const answer = await login(username, password);
+      startSession({ token: answer.token, user: answer.user });
+    } catch (err) {
+      setError({ text: loginErrorText(err), field: err instanceof ApiError ? err.field : null });
+      setBusy(false);
+    }
+  };
+
+  const fieldMsg = (field: string) =>
+    error && error.field === field ? (
+      <span class="field-error" id={`login-${field}-error`} role="alert" data-testid="login-error">{error.text}</span>
+    ) : null;
+
+  return (
+    <main class="login" id="main">
+      <form class="login-form card" onSubmit={submit} data-testid="login-form" noValidate>
+        <div class="login-head">
+          <h1>{t('app.title')}</h1>
+          <LocaleSwitcher />
+        </div>
+        <h2>{t('login.title')}</h2>
+        {error && error.field !== 'username' && error.field !== 'password' ? (
+          <p class="notice error" role="alert" data-testid="login-error">{error.text}</p>
+        ) : null}
+        <label>
+          {t('login.username')}
+          <input
+            name="username"
+            autoComplete="username"
+            autoFocus
+            value={username}
+            onInput={(e) => setUsername((e.currentTarget as HTMLInputElement).value)}
+            aria-invalid={error?.field === 'username'}
+            aria-describedby={error?.field === 'username' ? 'login-username-error' : undefined}
+            data-testid="login-username"
+          />
+          {fieldMsg('username')}
+        </label>
+        <label>
+          {t('login.password')}
+          <input
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            value={password}
+            onInput={(e) => setPassword((e.currentTarget as HTMLInputElement).value)}
+            aria-invalid={error?.field === 'password'}
+            aria-describedby={error?.field === 'password' ? 'login-password-error' : undefined}
+            data-testid="login-password"
+          />
+          {fieldMsg('password')}
+        </label>
+        <button type="submit" class="primary" disabled={busy} data-testid="login-submit">
+          {busy ? t('login.busy') : t('login.submit')}
+        </button>
+      </form>
+    </main>
+  );
+}
