@@ -14,6 +14,8 @@ import type { KindDef } from './kinds';
 
 interface Problem {
   control: string | null;
+  /** The full path the error names (`skills.billing`), to mark the row inside a control. */
+  path: string | null;
   message: string;
 }
 
@@ -33,13 +35,12 @@ export function AdminForm({ def, id }: { def: KindDef; id: string | null }) {
     if (id !== null) getObject(def, id).then((o) => setForm(toForm(def, o)), (e: unknown) => setLoadError(errText(e)));
   }, [def.kind, id]);
 
-  // Focus the control the problem names, so a keyboard user lands on it.
+  // Focus the control the problem names (the invalid skill row within a list), so a keyboard user
+  // lands on it; a problem without a control focuses the message above the form.
   useEffect(() => {
     if (!problem) return;
-    const target = problem.control === null ? 'admin-form-error' : problem.control === ADVANCED ? 'admin-f-advanced' : `admin-f-${problem.control.replace(/\./g, '-')}`;
-    const el = document.getElementById(target);
-    const focusable = el?.matches('input,select,textarea,button') ? el : el?.querySelector<HTMLElement>('input,select,textarea,button');
-    (focusable ?? el)?.focus();
+    const invalid = document.querySelector<HTMLElement>('[data-testid="admin-form"] [aria-invalid="true"]');
+    (invalid ?? document.getElementById('admin-form-error'))?.focus();
   }, [problem]);
 
   if (loadError) {
@@ -58,7 +59,7 @@ export function AdminForm({ def, id }: { def: KindDef; id: string | null }) {
     e.preventDefault();
     const converted = fromForm(def, form, creating);
     if (!converted.ok) {
-      setProblem({ control: controlFor(converted.error.field, controls, def.advanced), message: t(converted.error.message) });
+      setProblem({ control: controlFor(converted.error.field, controls, def.advanced), path: converted.error.field, message: t(converted.error.message) });
       return;
     }
     setSaving(true);
@@ -69,7 +70,7 @@ export function AdminForm({ def, id }: { def: KindDef; id: string | null }) {
       navigate(`admin/${def.kind}`);
     } catch (err) {
       const field = err instanceof ApiError ? err.field : null;
-      setProblem({ control: controlFor(field, controls, def.advanced), message: errText(err) });
+      setProblem({ control: controlFor(field, controls, def.advanced), path: field, message: errText(err) });
     } finally {
       setSaving(false);
     }
@@ -93,6 +94,7 @@ export function AdminForm({ def, id }: { def: KindDef; id: string | null }) {
               value={form.values[f.key] ?? ''}
               onChange={(v) => setValue(f.key, v)}
               error={errorFor(f.key)}
+              errorPath={problem?.control === f.key ? problem.path : null}
               disabled={saving || (!creating && f.createOnly === true)}
               choices={choices}
             />

@@ -8,6 +8,8 @@ export interface FieldProps {
   value: Value;
   onChange: (v: Value) => void;
   error: string | null;
+  /** The error's full path, e.g. `skills.billing` marks that skill's row. */
+  errorPath?: string | null;
   disabled: boolean;
   /** The center's skill and agent ids for 'skills' / 'agents' choices. */
   choices: { skills: string[]; agents: string[] };
@@ -20,8 +22,11 @@ function optionLabel(field: FieldDef, o: string): string {
   return field.options === 'agents' ? t('admin.noAgent') : t('admin.default');
 }
 
-function Levels({ field, value, onChange, disabled, choices, describedBy }: FieldProps & { describedBy: string }) {
+function Levels({ field, value, onChange, disabled, choices, describedBy, error, errorPath }: FieldProps & { describedBy: string }) {
   const rows = value as LevelRow[];
+  // The row the error names, else the whole list's first row.
+  const named = rows.findIndex((r) => r.skill !== '' && errorPath === `${field.key}.${r.skill}`);
+  const invalidRow = error ? (named >= 0 ? named : 0) : -1;
   const set = (i: number, row: LevelRow) => onChange(rows.map((r, j) => (j === i ? row : r)));
   const known = choices.skills;
   return (
@@ -46,6 +51,7 @@ function Levels({ field, value, onChange, disabled, choices, describedBy }: Fiel
             type="number"
             min={1}
             aria-label={t('admin.levelValue', { n: i + 1 })}
+            aria-invalid={i === invalidRow ? true : undefined}
             data-testid={`admin-level-value-${field.key}-${i}`}
             value={r.level}
             disabled={disabled}
@@ -102,10 +108,11 @@ export function FieldControl(props: FieldProps) {
       const roles = value as string[];
       control = (
         <div class="checks" id={id} data-testid={`admin-field-${field.key}`}>
-          {(field.options as readonly string[]).map((r) => (
+          {(field.options as readonly string[]).map((r, i) => (
             <label key={r} class="check">
               <input
                 type="checkbox"
+                aria-invalid={error && i === 0 ? true : undefined}
                 data-testid={`admin-role-${r}`}
                 checked={roles.includes(r)}
                 disabled={disabled}
