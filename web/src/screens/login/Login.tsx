@@ -6,6 +6,7 @@ import { ApiError } from '../../api/errors';
 import { t } from '../../i18n';
 import { startSession } from '../../state/session';
 import { LocaleSwitcher } from '../../app/Header';
+import { TextField } from '../../app/TextField';
 
 export function loginErrorText(err: unknown): string {
   if (err instanceof ApiError) {
@@ -39,10 +40,7 @@ export function Login() {
     }
   };
 
-  const fieldMsg = (field: string) =>
-    error && error.field === field ? (
-      <span class="field-error" id={`login-${field}-error`} role="alert" data-testid="login-error">{error.text}</span>
-    ) : null;
+  const fieldMsg = (field: string) => (error && error.field === field ? error.text : null);
 
   return (
     <main class="login" id="main">
@@ -55,34 +53,28 @@ export function Login() {
         {error && error.field !== 'username' && error.field !== 'password' ? (
           <p class="notice error" role="alert" data-testid="login-error">{error.text}</p>
         ) : null}
-        <label>
-          {t('login.username')}
-          <input
-            name="username"
-            autoComplete="username"
-            autoFocus
-            value={username}
-            onInput={(e) => setUsername((e.currentTarget as HTMLInputElement).value)}
-            aria-invalid={error?.field === 'username'}
-            aria-describedby={error?.field === 'username' ? 'login-username-error' : undefined}
-            data-testid="login-username"
-          />
-          {fieldMsg('username')}
-        </label>
-        <label>
-          {t('login.password')}
-          <input
-            name="password"
-            type="password"
-            autoComplete="current-password"
-            value={password}
-            onInput={(e) => setPassword((e.currentTarget as HTMLInputElement).value)}
-            aria-invalid={error?.field === 'password'}
-            aria-describedby={error?.field === 'password' ? 'login-password-error' : undefined}
-            data-testid="login-password"
-          />
-          {fieldMsg('password')}
-        </label>
+        <TextField
+          label={t('login.username')}
+          name="username"
+          autoComplete="username"
+          autoFocus
+          value={username}
+          onValue={setUsername}
+          error={fieldMsg('username')}
+          testid="login-username"
+          errorTestid="login-error"
+        />
+        <TextField
+          label={t('login.password')}
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          value={password}
+          onValue={setPassword}
+          error={fieldMsg('password')}
+          testid="login-password"
+          errorTestid="login-error"
+        />
         <button type="submit" class="primary" disabled={busy} data-testid="login-submit">
           {busy ? t('login.busy') : t('login.submit')}
         </button>
