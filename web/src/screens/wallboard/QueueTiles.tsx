@@ -1,0 +1,64 @@
+// One tile per queue: waiting, longest wait (ticking), today's service level against its target
+// (colour and words, never colour alone), ASA and abandoned. Each tile reads only its own stats.
+import type { Signal } from '@preact/signals';
+import type { QueueStats } from '../../api/types';
+import { locale, t } from '../../i18n';
+import { formatDuration, formatNumber, formatPercent } from '../../i18n/format';
+import { longestWaitNow, slLevel, type QueueInfo } from '../../state/wallboard';
+
+interface TilesProps {
+  queues: readonly QueueInfo[];
+  stats: Map<string, Signal<QueueStats | null>>;
+  serverNow: () => number;
+}
+
+export function QueueTiles({ queues, stats, serverNow }: TilesProps) {
+  return (
+    <ul class="wb-tiles" data-testid="queue-tiles">
+      {queues.map((q) => (
+        <Tile key={q.id} queue={q} stats={stats.get(q.id)!} serverNow={serverNow} />
+      ))}
+    </ul>
+  );
+}
+
+function Tile({ queue, stats, serverNow }: { queue: QueueInfo; stats: Signal<QueueStats | null>; serverNow: () => number }) {
+  const s = stats.value;
+  const l = locale.value;
+  const level = slLevel(s?.service_level, queue.target);
+  const sl = formatPercent(s?.service_level ?? null, l);
+  return (
+    <li class={`wb-tile sl-${level}`} data-testid="queue-tile" data-queue={queue.id} data-sl-level={level}>
+      <h3 title={queue.id}>{queue.name}</h3>
+      <dl>
+        <div class="wb-big">
+          <dt>{t('wb.tile.waiting')}</dt>
+          <dd data-testid="tile-waiting">{s ? formatNumber(s.waiting, l, 0) : '…'}</dd>
+        </div>
+        <div>
+          <dt>{t('wb.tile.longest')}</dt>
+          <dd data-testid="tile-longest">{s ? <LongestWait stats={s} serverNow={serverNow} /> : '…'}</dd>
+        </div>
+        <div class="wb-sl">
+          <dt>{t('wb.tile.sl')}</dt>
+          <dd data-testid="tile-sl">
+            <strong>{sl}</strong>{' '}
+            <span class="wb-sl-word">{t(`wb.sl.${level}`, { target: formatPercent(queue.target, l) })}</span>
+          </dd>
+        </div>
+        <div>
+          <dt>{t('wb.tile.asa')}</dt>
+          <dd data-testid="tile-asa">{s?.asa_s != null ? formatDuration(s.asa_s) : t('common.none')}</dd>
+        </div>
+        <div>
+          <dt>{t('wb.tile.abandoned')}</dt>
+          <dd data-testid="tile-abandoned">{s ? formatNumber(s.abandoned, l, 0) : '…'}</dd>
+        </div>
+      </dl>
+    </li>
+  );
+}
+
+function LongestWait({ stats, serverNow }: { stats: QueueStats; serverNow: () => number }) {
+  return <>{formatDuration(longestWaitNow(stats, serverNow()))}</>;
+}
