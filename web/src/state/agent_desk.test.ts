@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LogEvent, Offer } from '../api/types';
-import { applyEvent, applyEvents, fromAgentRecord, initialDesk, mergeOffers, touchesOffers } from './agent_desk';
+import { applyEvent, applyEvents, fromAgentRecord, initialDesk, mergeOffers, touchesOffers, visibleOffers } from './agent_desk';
 
 let seq = 0;
 const ev = (type: string, data: Record<string, unknown>, at = '2026-11-22T10:00:00Z'): LogEvent => ({
@@ -103,5 +103,16 @@ describe('helpers', () => {
     expect(touchesOffers(ev('interaction.offered', {}))).toBe(true);
     expect(touchesOffers(ev('offer.timed_out', {}))).toBe(true);
     expect(touchesOffers(ev('interaction.connected', {}))).toBe(false);
+  });
+});
+
+describe('visibleOffers', () => {
+  it('shows an announced offer once its details are in, or after the grace period without them', () => {
+    let s = applyEvent(initialDesk('a9'), ev('interaction.offered', { interaction: 7, agent: 'a9', offer: 3, queue: 'billing' }, '2026-11-22T10:00:00Z'));
+    const at = Date.parse('2026-11-22T10:00:00Z');
+    expect(visibleOffers(s.offers, at + 500)).toEqual([]);
+    expect(visibleOffers(s.offers, at + 2500).map((o) => o.id)).toEqual([3]);
+    s = mergeOffers(s, [listed(3, 7)], s.seq);
+    expect(visibleOffers(s.offers, at + 500).map((o) => o.id)).toEqual([3]);
   });
 });

@@ -188,3 +188,14 @@ export function fromAgentRecord(s: DeskState, a: { presence?: Presence; reason?:
     routingSince: a.state_since ?? s.routingSince,
   };
 }
+
+/** How long an announced offer may wait for its details before it is shown without them. */
+export const OFFER_DETAILS_GRACE_MS = 2000;
+
+/**
+ * The offers to show: those with their details (deadline known), and those announced more than
+ * the grace period ago whose details never came (the offers list failed), so none is hidden.
+ */
+export function visibleOffers(offers: readonly DeskOffer[], serverNowMs: number): DeskOffer[] {
+  return offers.filter((o) => o.deadline !== null || (o.offeredAt !== null && serverNowMs - Date.parse(o.offeredAt) >= OFFER_DETAILS_GRACE_MS));
+}

@@ -7,6 +7,7 @@ import type { Disposition, Queue } from '../../api/types';
 import type { ScreenProps } from '../../app/screens';
 import { StreamStatus } from '../../app/StreamStatus';
 import { t } from '../../i18n';
+import { visibleOffers } from '../../state/agent_desk';
 import { parseDurationS, secondsLeft } from '../../state/server_clock';
 import { shortcutFor } from '../../state/shortcuts';
 import { OfferAlert } from './alert';
@@ -51,7 +52,8 @@ function Desk({ agentId }: { agentId: string }) {
 
   const desk = d.desk.value;
   const serverNow = d.clock.now(now.value);
-  const liveOffers = desk.offers.filter((o) => !o.deadline || secondsLeft(o.deadline, serverNow) > 0);
+  const offers = visibleOffers(desk.offers, serverNow);
+  const liveOffers = offers.filter((o) => !o.deadline || secondsLeft(o.deadline, serverNow) > 0);
   alert.muted = !sound;
   useEffect(() => {
     alert.set(liveOffers.length > 0, t('offer.alertTitle'));
@@ -125,8 +127,8 @@ function Desk({ agentId }: { agentId: string }) {
       <div class="desk-grid">
         <section class="desk-offers" aria-label={t('offer.title')}>
           <h2>{t('offer.title')}</h2>
-          {desk.offers.length === 0 ? <p class="muted" data-testid="offer-none">{t('offer.none')}</p> : null}
-          {desk.offers.map((o, i) => (
+          {offers.length === 0 ? <p class="muted" data-testid="offer-none">{t('offer.none')}</p> : null}
+          {offers.map((o, i) => (
             <OfferCard
               key={o.id}
               offer={o}
