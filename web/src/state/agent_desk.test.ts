@@ -112,6 +112,8 @@ describe('visibleOffers', () => {
     const at = Date.parse('2026-11-22T10:00:00Z');
     expect(visibleOffers(s.offers, at + 500)).toEqual([]);
     expect(visibleOffers(s.offers, at + 2500).map((o) => o.id)).toEqual([3]);
+    // An old announcement seen while the log replays is not shown (its end is on the way).
+    expect(visibleOffers(s.offers, at + 3_600_000)).toEqual([]);
     s = mergeOffers(s, [listed(3, 7)], s.seq);
     expect(visibleOffers(s.offers, at + 500).map((o) => o.id)).toEqual([3]);
   });

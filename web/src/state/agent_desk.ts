@@ -191,11 +191,17 @@ export function fromAgentRecord(s: DeskState, a: { presence?: Presence; reason?:
 
 /** How long an announced offer may wait for its details before it is shown without them. */
 export const OFFER_DETAILS_GRACE_MS = 2000;
+/** Older announcements without details are history being replayed (their end follows), not news. */
+export const OFFER_ANNOUNCEMENT_FRESH_MS = 120_000;
 
 /**
- * The offers to show: those with their details (deadline known), and those announced more than
- * the grace period ago whose details never came (the offers list failed), so none is hidden.
+ * The offers to show: those with their details (deadline known), and recent announcements whose
+ * details did not come within the grace period (the offers list failed), so none is hidden.
  */
 export function visibleOffers(offers: readonly DeskOffer[], serverNowMs: number): DeskOffer[] {
-  return offers.filter((o) => o.deadline !== null || (o.offeredAt !== null && serverNowMs - Date.parse(o.offeredAt) >= OFFER_DETAILS_GRACE_MS));
+  return offers.filter((o) => {
+    if (o.deadline !== null) return true;
+    const age = o.offeredAt === null ? NaN : serverNowMs - Date.parse(o.offeredAt);
+    return age >= OFFER_DETAILS_GRACE_MS && age < OFFER_ANNOUNCEMENT_FRESH_MS;
+  });
 }
