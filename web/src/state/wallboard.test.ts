@@ -94,6 +94,17 @@ describe('applyEvents', () => {
     expect(r.dirtyQueues).toEqual(new Set(['sales', 'billing']));
   });
 
+  it('puts a transferred interaction back among the waiting, in its new queue', () => {
+    let s = applyEvents(base(), [
+      ev('interaction.created', { interaction: 3, queue: 'sales', channel: 'voice' }),
+      ev('interaction.connected', { interaction: 3, agent: 'a1', queue: 'sales', wait_s: 0 }),
+    ]).state;
+    expect(s.waiting.size).toBe(0);
+    s = applyEvents(s, [ev('interaction.transferred', { interaction: 3, agent: 'a1', queue: 'billing' }, '2026-11-22T10:05:00Z')]).state;
+    expect(waitingList(s)).toMatchObject([{ id: 3, queue: 'billing', since: Date.parse('2026-11-22T10:05:00Z') }]);
+    expect(s.agents.get('a1')!.work).toEqual([]);
+  });
+
   it('adds a new agent in id order and ignores events about unknown agents', () => {
     const r = applyEvents(base(), [
       ev('agent.created', { id: 'a0', object: { id: 'a0', name: 'New' } }),

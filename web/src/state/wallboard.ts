@@ -181,7 +181,11 @@ export function applyEvents(state: WallboardState, events: readonly LogEvent[]):
       case 'interaction.transferred': {
         const w = (waiting ?? state.waiting).get(interaction);
         if (w && queue && w.queue !== queue) waitMap().set(interaction, { ...w, queue });
-        if (e.type === 'interaction.transferred' && agent) patchAgent(agent, (r) => ({ work: without(r.work, interaction) }));
+        if (e.type === 'interaction.transferred') {
+          // Back in a queue: it waits again from now (its channel is not in the event).
+          if (!w && queue) waitMap().set(interaction, { id: interaction, queue, channel: '', priority: 0, since: at });
+          if (agent) patchAgent(agent, (r) => ({ work: without(r.work, interaction) }));
+        }
         break;
       }
       case 'interaction.priority_changed': {

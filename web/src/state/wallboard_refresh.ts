@@ -31,7 +31,8 @@ export class CoalescingRefresher<K> {
   started = 0;
 
   constructor(
-    private readonly read: (key: K) => Promise<unknown>,
+    /** Reads `key`; `staleSince` is when it was first marked since its previous read. */
+    private readonly read: (key: K, staleSince: number) => Promise<unknown>,
     private readonly policy: RefreshPolicy,
     private readonly clock: Clock = realClock,
   ) {}
@@ -80,6 +81,7 @@ export class CoalescingRefresher<K> {
   }
 
   private start(key: K, now: number): void {
+    const staleSince = this.dirty.get(key) ?? now;
     this.dirty.delete(key);
     this.inFlight.add(key);
     this.lastStart.set(key, now);
@@ -89,6 +91,6 @@ export class CoalescingRefresher<K> {
       this.inFlight.delete(key);
       this.pump();
     };
-    this.read(key).then(done, done);
+    this.read(key, staleSince).then(done, done);
   }
 }

@@ -46,14 +46,14 @@ export function AgentGrid({ state, serverNow, onPresence }: GridProps) {
   return (
     <section class="wb-agents" aria-labelledby="wb-agents-title">
       <div class="wb-agents-head">
-        <h2 id="wb-agents-title" data-testid="agent-count">
+        <h2 id="wb-agents-title" data-testid="wb-agent-count">
           {t('wb.agents', { shown: ids.length, total: s.agentOrder.length })}
         </h2>
         <label>
           {t('wb.filter')}{' '}
           <input
             type="search"
-            data-testid="agent-filter"
+            data-testid="wb-agent-filter"
             value={filter.text}
             onInput={(e) => setFilter({ ...filter, text: (e.target as HTMLInputElement).value })}
           />
@@ -61,7 +61,7 @@ export function AgentGrid({ state, serverNow, onPresence }: GridProps) {
         <label>
           {t('presence.label')}{' '}
           <select
-            data-testid="agent-filter-presence"
+            data-testid="wb-agent-filter-presence"
             value={filter.presence}
             onChange={(e) => setFilter({ ...filter, presence: (e.target as HTMLSelectElement).value as AgentFilter['presence'] })}
           >
@@ -72,7 +72,7 @@ export function AgentGrid({ state, serverNow, onPresence }: GridProps) {
           </select>
         </label>
       </div>
-      <div class="wb-grid" role="table" aria-rowcount={ids.length + 1} data-testid="agent-grid">
+      <div class="wb-grid" role="table" aria-rowcount={ids.length + 1} data-testid="wb-agent-grid">
         <div class="wb-row wb-row-head" role="row" aria-rowindex={1}>
           <span role="columnheader">{t('wb.col.agent')}</span>
           <span role="columnheader">{t('presence.label')}</span>
@@ -110,19 +110,19 @@ function Row({ agent: a, index, serverNow, onPresence }: RowProps) {
       role="row"
       aria-rowindex={index + 2}
       style={{ top: `${index * ROW_PX}px` }}
-      data-testid="agent-row"
+      data-testid="wb-agent-row"
       data-agent={a.id}
     >
       <span role="cell" class="wb-agent-name" title={a.id}>{a.name} <small class="muted">{a.id}</small></span>
-      <span role="cell" data-testid="agent-presence">
+      <span role="cell" data-testid="wb-agent-presence">
         {codeLabel('presence.', a.presence)}
         {a.reason ? ` · ${codeLabel('reason.', a.reason)}` : ''}
       </span>
-      <span role="cell" data-testid="agent-routing">{a.presence === 'logged_out' ? t('common.none') : codeLabel('routing.', a.routing)}</span>
-      <span role="cell" data-testid="agent-time"><Elapsed since={a.since} serverNow={serverNow} /></span>
-      <span role="cell" data-testid="agent-work">{work}</span>
+      <span role="cell" data-testid="wb-agent-routing">{a.presence === 'logged_out' ? t('common.none') : codeLabel('routing.', a.routing)}</span>
+      <span role="cell" data-testid="wb-agent-time"><Elapsed since={a.since} serverNow={serverNow} /></span>
+      <span role="cell" data-testid="wb-agent-work">{work}</span>
       <span role="cell">
-        <button type="button" class="wb-small" data-testid="agent-presence-button" onClick={() => onPresence(a.id)}
+        <button type="button" class="wb-small" data-testid="wb-agent-presence-button" onClick={() => onPresence(a.id)}
           aria-label={t('wb.changePresenceOf', { agent: a.name })}>
           {t('wb.changePresence')}
         </button>

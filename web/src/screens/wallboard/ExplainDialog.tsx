@@ -45,28 +45,28 @@ export function ExplainDialog({ id, state, onClose }: Props) {
   for (const c of candidates) counts.set(c.reason, (counts.get(c.reason) ?? 0) + 1);
 
   return (
-    <Modal title={t('wb.explain.title', { id })} testid="explain-dialog" onClose={onClose}>
-      {error && <p class="field-error" role="alert" data-testid="explain-error">{error}</p>}
+    <Modal title={t('wb.explain.title', { id })} testid="wb-explain-dialog" onClose={onClose}>
+      {error && <p class="field-error" role="alert" data-testid="wb-explain-error">{error}</p>}
       {!answer && !error && <p>{t('app.loading')}</p>}
       {answer && (
         <>
-          <p data-testid="explain-state">
+          <p data-testid="wb-explain-state">
             {t('wb.explain.state', { state: codeLabel('istate.', answer.state), queue: queueName(answer.queue), step: answer.step + 1 })}
           </p>
-          <ul class="wb-explain-summary" data-testid="explain-summary">
+          <ul class="wb-explain-summary" data-testid="wb-explain-summary">
             {[...counts].map(([reason, n]) => (
               <li key={reason} data-reason={reason}>{codeLabel('why.', reason)}: <strong>{n}</strong></li>
             ))}
           </ul>
-          {candidates.length === 0 && <p data-testid="explain-none">{t('wb.explain.none')}</p>}
+          {candidates.length === 0 && <p data-testid="wb-explain-none">{t('wb.explain.none')}</p>}
           <div class="wb-explain-table">
-            <table data-testid="explain-table">
+            <table data-testid="wb-explain-table">
               <thead>
                 <tr><th scope="col">{t('wb.col.agent')}</th><th scope="col">{t('wb.explain.reason')}</th><th scope="col">{t('wb.explain.detail')}</th></tr>
               </thead>
               <tbody>
                 {candidates.slice(0, SHOWN).map((c) => (
-                  <tr key={c.agent} data-testid="explain-row" data-reason={c.reason}>
+                  <tr key={c.agent} data-testid="wb-explain-row" data-reason={c.reason}>
                     <td>{agents?.get(c.agent)?.name ?? c.agent} <small class="muted">{c.agent}</small></td>
                     <td>{codeLabel('why.', c.reason)}</td>
                     <td>
@@ -82,8 +82,8 @@ export function ExplainDialog({ id, state, onClose }: Props) {
         </>
       )}
       <div class="wb-actions">
-        <button type="button" onClick={() => setAsked(asked + 1)} data-testid="explain-refresh">{t('wb.explain.again')}</button>
-        <button type="button" class="primary" onClick={onClose} data-testid="explain-close">{t('wb.close')}</button>
+        <button type="button" onClick={() => setAsked(asked + 1)} data-testid="wb-explain-refresh">{t('wb.explain.again')}</button>
+        <button type="button" class="primary" onClick={onClose} data-testid="wb-explain-close">{t('wb.close')}</button>
       </div>
     </Modal>
   );

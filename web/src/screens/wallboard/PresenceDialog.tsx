@@ -39,7 +39,7 @@ export function PresenceDialog({ agentId, state, onClose }: Props) {
   };
 
   return (
-    <Modal title={t('wb.changePresenceOf', { agent: agent.name })} testid="presence-dialog" onClose={onClose}>
+    <Modal title={t('wb.changePresenceOf', { agent: agent.name })} testid="wb-presence-dialog" onClose={onClose}>
       <form onSubmit={submit}>
         <p class="muted">
           {t('wb.now', { presence: codeLabel('presence.', agent.presence) })}
@@ -48,7 +48,7 @@ export function PresenceDialog({ agentId, state, onClose }: Props) {
           <legend>{t('presence.label')}</legend>
           {PRESENCES.map((p) => (
             <label key={p} class="wb-choice">
-              <input type="radio" name="presence" value={p} checked={presence === p} onChange={() => setP(p)} data-testid={`presence-${p}`} />
+              <input type="radio" name="presence" value={p} checked={presence === p} onChange={() => setP(p)} data-testid={`wb-presence-${p}`} />
               {' '}{codeLabel('presence.', p)}
             </label>
           ))}
@@ -56,15 +56,15 @@ export function PresenceDialog({ agentId, state, onClose }: Props) {
         {presence === 'not_ready' && (
           <label>
             {t('presence.reason')}{' '}
-            <select value={reason} onChange={(e) => setReason((e.target as HTMLSelectElement).value)} data-testid="presence-reason">
+            <select value={reason} onChange={(e) => setReason((e.target as HTMLSelectElement).value)} data-testid="wb-presence-reason">
               {REASONS.map((r) => <option key={r} value={r}>{codeLabel('reason.', r)}</option>)}
             </select>
           </label>
         )}
-        {error && <p class="field-error" role="alert" data-testid="presence-error">{error}</p>}
+        {error && <p class="field-error" role="alert" data-testid="wb-presence-error">{error}</p>}
         <div class="wb-actions">
-          <button type="submit" class="primary" disabled={busy} data-testid="presence-apply">{t('wb.apply')}</button>
-          <button type="button" onClick={onClose} data-testid="presence-cancel">{t('wb.cancel')}</button>
+          <button type="submit" class="primary" disabled={busy} data-testid="wb-presence-apply">{t('wb.apply')}</button>
+          <button type="button" onClick={onClose} data-testid="wb-presence-cancel">{t('wb.cancel')}</button>
         </div>
       </form>
     </Modal>

@@ -14,7 +14,7 @@ interface TilesProps {
 
 export function QueueTiles({ queues, stats, serverNow }: TilesProps) {
   return (
-    <ul class="wb-tiles" data-testid="queue-tiles">
+    <ul class="wb-tiles" data-testid="wb-queue-tiles">
       {queues.map((q) => (
         <Tile key={q.id} queue={q} stats={stats.get(q.id)!} serverNow={serverNow} />
       ))}
@@ -28,31 +28,31 @@ function Tile({ queue, stats, serverNow }: { queue: QueueInfo; stats: Signal<Que
   const level = slLevel(s?.service_level, queue.target);
   const sl = formatPercent(s?.service_level ?? null, l);
   return (
-    <li class={`wb-tile sl-${level}`} data-testid="queue-tile" data-queue={queue.id} data-sl-level={level}>
+    <li class={`wb-tile sl-${level}`} data-testid="wb-queue-tile" data-queue={queue.id} data-sl-level={level}>
       <h3 title={queue.id}>{queue.name}</h3>
       <dl>
         <div class="wb-big">
           <dt>{t('wb.tile.waiting')}</dt>
-          <dd data-testid="tile-waiting">{s ? formatNumber(s.waiting, l, 0) : '…'}</dd>
+          <dd data-testid="wb-tile-waiting">{s ? formatNumber(s.waiting, l, 0) : '…'}</dd>
         </div>
         <div>
           <dt>{t('wb.tile.longest')}</dt>
-          <dd data-testid="tile-longest">{s ? <LongestWait stats={s} serverNow={serverNow} /> : '…'}</dd>
+          <dd data-testid="wb-tile-longest">{s ? <LongestWait stats={s} serverNow={serverNow} /> : '…'}</dd>
         </div>
         <div class="wb-sl">
           <dt>{t('wb.tile.sl')}</dt>
-          <dd data-testid="tile-sl">
+          <dd data-testid="wb-tile-sl">
             <strong>{sl}</strong>{' '}
             <span class="wb-sl-word">{t(`wb.sl.${level}`, { target: formatPercent(queue.target, l) })}</span>
           </dd>
         </div>
         <div>
           <dt>{t('wb.tile.asa')}</dt>
-          <dd data-testid="tile-asa">{s?.asa_s != null ? formatDuration(s.asa_s) : t('common.none')}</dd>
+          <dd data-testid="wb-tile-asa">{s?.asa_s != null ? formatDuration(s.asa_s) : t('common.none')}</dd>
         </div>
         <div>
           <dt>{t('wb.tile.abandoned')}</dt>
-          <dd data-testid="tile-abandoned">{s ? formatNumber(s.abandoned, l, 0) : '…'}</dd>
+          <dd data-testid="wb-tile-abandoned">{s ? formatNumber(s.abandoned, l, 0) : '…'}</dd>
         </div>
       </dl>
     </li>

@@ -63,27 +63,29 @@ export function TrendChart({ trend, error }: { trend: Signal<TrendPoint[] | null
   }, [points, l]);
 
   return (
-    <figure class="wb-trend card" data-testid="trend-chart" data-points={points?.length ?? 0}>
+    <figure class="wb-trend card" data-testid="wb-trend-chart" data-points={points?.length ?? 0}>
       <figcaption>{t('wb.trend', { hours: TREND_HOURS })}</figcaption>
       {error.value ? <p class="field-error" role="alert">{t('wb.trendFailed', { message: errorText(error.value) })}</p> : null}
       <div ref={box} class="wb-trend-canvas" aria-hidden="true" />
       {points && (
-        <table class="sr-only">
-          <caption>{t('wb.trend', { hours: TREND_HOURS })}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('wb.trend.interval')}</th><th scope="col">{t('wb.trend.offered')}</th>
-              <th scope="col">{t('wb.trend.answered')}</th><th scope="col">{t('wb.trend.abandoned')}</th><th scope="col">{t('wb.trend.sl')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {points.map((p) => (
-              <tr key={p.start}>
-                <th scope="row">{hhmm(p.start, l)}</th><td>{p.offered}</td><td>{p.answered}</td><td>{p.abandoned}</td><td>{formatPercent(p.sl, l)}</td>
+        <div class="sr-only">
+          <table>
+            <caption>{t('wb.trend', { hours: TREND_HOURS })}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('wb.trend.interval')}</th><th scope="col">{t('wb.trend.offered')}</th>
+                <th scope="col">{t('wb.trend.answered')}</th><th scope="col">{t('wb.trend.abandoned')}</th><th scope="col">{t('wb.trend.sl')}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {points.map((p) => (
+                <tr key={p.start}>
+                  <th scope="row">{hhmm(p.start, l)}</th><td>{p.offered}</td><td>{p.answered}</td><td>{p.abandoned}</td><td>{formatPercent(p.sl, l)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
     </figure>
   );

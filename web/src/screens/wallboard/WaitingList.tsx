@@ -20,19 +20,19 @@ export function WaitingList({ state, queues, serverNow, onExplain }: Props) {
   const list = waitingList(state.value!, queue || undefined);
   const names = new Map(queues.map((q) => [q.id, q.name]));
   return (
-    <section class="wb-waiting card" aria-labelledby="wb-waiting-title" data-testid="waiting-list">
+    <section class="wb-waiting card" aria-labelledby="wb-waiting-title" data-testid="wb-waiting-list">
       <div class="wb-agents-head">
-        <h2 id="wb-waiting-title" data-testid="waiting-count">{t('wb.waiting', { count: list.length })}</h2>
+        <h2 id="wb-waiting-title" data-testid="wb-waiting-count">{t('wb.waiting', { count: list.length })}</h2>
         <label>
           <span class="sr-only">{t('wb.queue')}</span>
-          <select value={queue} onChange={(e) => setQueue((e.target as HTMLSelectElement).value)} data-testid="waiting-queue">
+          <select value={queue} onChange={(e) => setQueue((e.target as HTMLSelectElement).value)} data-testid="wb-waiting-queue">
             <option value="">{t('wb.allQueues')}</option>
             {queues.map((q) => <option key={q.id} value={q.id}>{q.name}</option>)}
           </select>
         </label>
       </div>
       {list.length === 0 ? (
-        <p class="muted" data-testid="waiting-none">{t('wb.waitingNone')}</p>
+        <p class="muted" data-testid="wb-waiting-none">{t('wb.waitingNone')}</p>
       ) : (
         <ol class="wb-waiting-items">
           {list.slice(0, SHOWN).map((w) => (
@@ -54,11 +54,11 @@ interface ItemProps {
 
 function Item({ item, queueName, serverNow, onExplain }: ItemProps) {
   return (
-    <li data-testid="waiting-item" data-interaction={item.id}>
+    <li data-testid="wb-waiting-item" data-interaction={item.id}>
       <span>
         #{item.id} · {queueName} · {codeLabel('channel.', item.channel)} · <Elapsed since={item.since} serverNow={serverNow} />
       </span>
-      <button type="button" class="wb-small" onClick={() => onExplain(item.id)} data-testid="why-button">
+      <button type="button" class="wb-small" onClick={() => onExplain(item.id)} data-testid="wb-why-button">
         {t('wb.why')}
       </button>
     </li>

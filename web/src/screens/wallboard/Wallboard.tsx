@@ -22,10 +22,10 @@ export default function Wallboard(_props: ScreenProps) {
   const [explainId, setExplainId] = useState<number | null>(null);
 
   if (wb.error.value) {
-    return <p class="notice error" role="alert" data-testid="wallboard-error">{t('wb.loadFailed', { message: errorText(wb.error.value) })}</p>;
+    return <p class="notice error" role="alert" data-testid="wb-error">{t('wb.loadFailed', { message: errorText(wb.error.value) })}</p>;
   }
   const first = wb.loaded.value;
-  if (!first) return <p class="notice" data-testid="wallboard-loading">{t('app.loading')}</p>;
+  if (!first) return <p class="notice" data-testid="wb-loading">{t('app.loading')}</p>;
 
   return (
     <div class="wallboard" data-testid="wallboard">
