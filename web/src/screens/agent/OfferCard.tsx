@@ -20,8 +20,9 @@ export function OfferCard({ offer, first, serverNow, busy, onAccept, onReject }:
   const total = offer.deadline && offer.offeredAt ? (Date.parse(offer.deadline) - Date.parse(offer.offeredAt)) / 1000 : null;
   const expired = left !== null && left <= 0;
   return (
-    <div class="offer card alerting" role="alert" data-testid="offer-card" data-offer={offer.id} data-interaction={offer.interaction}>
-      <h3>{t('offer.incoming', { channel: channelLabel(offer.channel) })} · #{offer.interaction}</h3>
+    <div class="offer card alerting" data-testid="offer-card" data-offer={offer.id} data-interaction={offer.interaction}>
+      {/* Announced once; the ticking countdown stays outside the live region. */}
+      <h3><span role="alert">{t('offer.incoming', { channel: channelLabel(offer.channel) })} · #{offer.interaction}</span></h3>
       <dl class="facts">
         <dt>{t('offer.queue')}</dt><dd data-testid="offer-queue">{offer.queue ?? t('common.none')}</dd>
         <dt>{t('offer.customer')}</dt><dd data-testid="offer-customer">{customerText(offer.customer)}</dd>
