@@ -81,7 +81,7 @@ export function AgentGrid({ state, serverNow, onPresence }: GridProps) {
           <span role="columnheader">{t('wb.col.work')}</span>
           <span role="columnheader"><span class="sr-only">{t('wb.changePresence')}</span></span>
         </div>
-        <div class="wb-grid-body" ref={body} onScroll={(e) => setScrollTop((e.target as HTMLDivElement).scrollTop)}>
+        <div class="wb-grid-body" ref={body} tabIndex={0} aria-labelledby="wb-agents-title" onScroll={(e) => setScrollTop((e.target as HTMLDivElement).scrollTop)}>
           <div style={{ height: `${ids.length * ROW_PX}px`, position: 'relative' }}>
             {rows}
           </div>
