@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages Hotline needs to build and test. Idempotent: packages already
 # present are not touched, and apt is not called at all when nothing is missing.
+# Node.js and npm (for the web UI's build) are wanted as commands, not as packages: a machine whose
+# node comes from elsewhere (NodeSource's nodejs bundles npm) keeps it, and Debian's nodejs and
+# npm are installed only when the commands are missing.
 # Used by scripts/demo.sh, scripts/test.sh and .ci/run. Needs root (or sudo) for apt-get.
 set -euo pipefail
 
@@ -15,7 +18,11 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   # integration tests and load tests: curl as a real HTTP client, sqlite3 to inspect the log
   curl jq sqlite3
+  # web UI end-to-end tests: Debian's Chromium, driven headless; a CJK font so Chinese renders
+  chromium fonts-wqy-microhei
 )
+command -v node >/dev/null 2>&1 || packages+=(nodejs)
+command -v npm >/dev/null 2>&1 || packages+=(npm)
 
 missing=()
 for p in "${packages[@]}"; do

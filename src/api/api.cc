@@ -9,6 +9,7 @@
 #include "api/auth/password.h"
 #include "api/auth/token.h"
 #include "api/errors.h"
+#include "api/web_assets.h"
 #include "base/log.h"
 
 namespace hotline::api {
@@ -267,7 +268,11 @@ void Api::Impl::Handle(http::Request request, http::Respond respond) {
       break;
     }
   }
-  std::string label = route ? route->pattern : path_known ? "method_not_allowed" : "not_found";
+  const bool web = !route && !path_known && IsWebRequest(request.method, call.path);
+  std::string label = route        ? route->pattern
+                      : web        ? "web"
+                      : path_known ? "method_not_allowed"
+                                   : "not_found";
   call.respond = [this, respond = std::move(respond), label, started,
                   alive_now = std::weak_ptr<bool>(alive)](http::Response r) {
     if (auto a = alive_now.lock(); a && *a) {
@@ -292,6 +297,10 @@ void Api::Impl::Handle(http::Request request, http::Respond respond) {
     r.content_type = "text/plain; version=0.0.4";
     r.body = Metrics();
     call.respond(std::move(r));
+    return;
+  }
+  if (web) {
+    call.respond(WebAssetResponse(call.request, call.path));
     return;
   }
   if (!route) {

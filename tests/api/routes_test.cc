@@ -214,7 +214,7 @@ TEST_F(Routes, UnknownPathIsNotFoundAndWrongMethodIsNotAllowed) {
   HttpResponse unknown = Get("/api/v1/nothing-here", admin());
   EXPECT_EQ(unknown.status, 404);
   EXPECT_EQ(unknown.ErrorCode(), "not_found");
-  EXPECT_EQ(Get("/", "").status, 404);
+  EXPECT_EQ(Get("/api", "").status, 404);  // "/" is the web UI (web_assets_test.cc)
   EXPECT_EQ(Get("/api/v1/skills/general/extra", admin()).status, 404);
 
   uint64_t before = LastSeq();
