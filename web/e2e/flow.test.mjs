@@ -1,0 +1,115 @@
+// The issue's whole path through the UI: an admin creates an agent and its user in
+// Administration; the agent signs in and goes ready; an interaction created through the API
+// appears on the desktop as an offer; the agent accepts, ends and wraps up; the desktop in
+// Traditional Chinese. Every screen on the way is saved as a screenshot.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { launchBrowser, screenshot, signIn, startCenter, waitUntil } from './harness.mjs';
+
+let chromium;
+before(async () => {
+  chromium = await launchBrowser();
+});
+after(async () => {
+  await chromium?.close();
+});
+
+const AGENT = 'e2e_agent';
+const QUEUE = 'e2e_queue';
+const USER = 'mei';
+const PASSWORD = 'e2e-agent-password-1';
+
+// An admin creates agent AGENT (voice capacity 1) and user USER (role agent, acting as AGENT)
+// through the administration screen.
+async function createAgentInTheUi(page, center) {
+  await signIn(page, center, 'admin', center.adminPassword);
+  await page.getByTestId('nav-admin').click();
+  await page.getByTestId('admin-tab-agents').click();
+  await page.getByTestId('admin-table').waitFor();
+  await screenshot(page, 'admin-agents-en');
+  await page.getByTestId('admin-new').click();
+  await page.getByTestId('admin-field-id').fill(AGENT);
+  await page.getByTestId('admin-field-name').fill('Mei Lin 林美');
+  await page.getByTestId('admin-field-capacity.voice').fill('1');
+  await screenshot(page, 'admin-agent-new-en');
+  await page.getByTestId('admin-save').click();
+  await page.getByTestId(`admin-row-${AGENT}`).waitFor();
+
+  await page.getByTestId('admin-tab-users').click();
+  await page.getByTestId('admin-new').click();
+  await page.getByTestId('admin-field-username').fill(USER);
+  await page.getByTestId('admin-field-password').fill(PASSWORD);
+  await page.getByTestId('admin-role-agent').check();
+  await page.getByTestId('admin-field-agent_id').selectOption(AGENT);
+  await screenshot(page, 'admin-user-new-en');
+  await page.getByTestId('admin-save').click();
+  await page.getByTestId('admin-table').getByText(USER, { exact: true }).waitFor();
+}
+
+test('an admin creates an agent, who goes ready and works an offered interaction through', async (t) => {
+  const center = await startCenter();
+  t.after(() => center.stop());
+  const admin = await chromium.newPage('en');
+  t.after(() => admin.context().close());
+  await createAgentInTheUi(admin, center);
+
+  // The agent and its user are real: the API shows them as the UI made them.
+  const adminToken = await center.login('admin', center.adminPassword);
+  const agent = await center.api('GET', `/api/v1/agents/${AGENT}`, undefined, adminToken);
+  assert.equal(agent.status, 200, agent.text);
+  assert.equal(agent.json.capacity.voice, 1);
+  // A queue of its own, so the interaction below is offered to this agent alone.
+  const queue = await center.api('POST', '/api/v1/queues', { id: QUEUE, name: 'E2E', members: [AGENT] }, adminToken);
+  assert.equal(queue.status, 201, queue.text);
+
+  const desk = await chromium.newPage('en');
+  t.after(() => desk.context().close());
+  await signIn(desk, center, USER, PASSWORD);
+  await desk.getByTestId('agent-desktop').waitFor();
+  assert.equal(await desk.getByTestId('agent-desktop').getAttribute('data-agent'), AGENT);
+  await desk.locator('[data-testid="stream-status"][data-status="live"]').waitFor();
+  await desk.getByTestId('presence-ready').click();
+  await desk.locator('[data-testid="presence-state"][data-presence="ready"]').waitFor();
+  await desk.getByTestId('offer-none').waitFor();
+  await screenshot(desk, 'agent-ready-en');
+
+  const created = await center.api(
+    'POST',
+    '/api/v1/interactions',
+    { queue: QUEUE, channel: 'voice', customer: { phone: '+886912345678' } },
+    adminToken,
+  );
+  assert.equal(created.status, 201, created.text);
+  const id = String(created.json.id);
+  const offer = desk.locator(`[data-testid="offer-card"][data-interaction="${id}"]`);
+  await offer.waitFor();
+  assert.match(await offer.getByTestId('offer-queue').textContent(), /E2E|e2e_queue/);
+  assert.match(await offer.getByTestId('offer-customer').textContent(), /886912345678/);
+  await screenshot(desk, 'agent-offer-en');
+
+  await offer.getByTestId('offer-accept').click();
+  const work = desk.locator(`[data-testid="work-card"][data-interaction="${id}"]`);
+  await desk.locator(`[data-testid="work-card"][data-interaction="${id}"][data-phase="connected"]`).waitFor();
+  await desk.getByTestId('offer-none').waitFor();
+  await screenshot(desk, 'agent-connected-en');
+
+  await work.getByTestId('work-end').click();
+  await desk.locator(`[data-testid="work-card"][data-interaction="${id}"][data-phase="wrapup"]`).waitFor();
+  await work.getByTestId('wrapup-disposition').selectOption('resolved');
+  await work.getByTestId('wrapup-notes').fill('Billing question answered.');
+  await screenshot(desk, 'agent-wrapup-en');
+  await work.getByTestId('wrapup-submit').click();
+  await desk.getByTestId('work-none').waitFor();
+
+  // The interaction is complete with what the agent chose, as the API reports it.
+  const done = await waitUntil('the interaction to be completed', async () => {
+    const r = await center.api('GET', `/api/v1/interactions/${id}`, undefined, adminToken);
+    return r.json?.disposition === 'resolved' && r.json;
+  });
+  assert.equal(done.notes, 'Billing question answered.');
+
+  // The same desktop in Traditional Chinese.
+  await desk.getByTestId('locale-select').selectOption('zh-TW');
+  await desk.getByTestId('nav-agent').getByText('客服桌面').waitFor();
+  await screenshot(desk, 'agent-desktop-zh-TW');
+});
