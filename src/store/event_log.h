@@ -1,6 +1,6 @@
 // The event log of one shard: the source of truth of a running center (ARCHITECTURE.md).
 //
-// It holds three kinds of records, written together in one durable transaction per batch:
+// It holds four kinds of records, written together in one durable transaction per batch:
 //  - events: the facts ("interaction.created"), numbered 1, 2, 3... per shard without gaps. They
 //    are the audit trail and what every report and the live stream read.
 //  - commands: the inputs the shard's engine was given (a JSON body chosen by the shard), numbered
@@ -8,6 +8,9 @@
 //    carries a hash of the events it produced so a replay that diverges is detected.
 //  - state: small durable key/value records that are not routing facts (users, password hashes,
 //    sessions). A write with no value deletes the key.
+//  - interactions: the interaction history table, a projection of the events kept by the shard
+//    (one row per interaction, upserted in the same transaction as the events that change it),
+//    so history need not live in memory. Found by id, by customer key, or by creation time.
 // Snapshots (a blob at a command/event position) let a restart skip old commands.
 //
 // Durability: Append() queues a batch; batches queued while a commit runs share the next commit
@@ -60,11 +63,28 @@ struct StateWrite {
   std::optional<std::string> value;  // nullopt: delete
 };
 
+// One interaction's history row. The store keeps `record` opaque and finds rows by id, by
+// creation time and by the customer's identifier values.
+struct InteractionRow {
+  uint64_t id = 0;
+  Instant created_at{};  // the same in every upsert of one id
+  // The identifier values the row is found by ("+886...", "ann@example.com"). nullopt keeps the
+  // keys already stored (none for a new row); a value replaces them. Reads leave it nullopt.
+  std::optional<std::vector<std::string>> customer_keys;
+  std::string record;  // the shard's encoding (JSON text)
+};
+
+// A state key the SQLite schema migration sets when it adds the interactions table to a log that
+// already holds commands (a data directory written before the table existed): the shard then
+// rebuilds the table from the log and deletes the key in the batch that finishes it.
+inline constexpr std::string_view kRebuildInteractionsKey = "store/rebuild-interactions";
+
 // One transaction. Sequence numbers must continue the log exactly (the shard assigns them).
 struct WriteBatch {
   std::vector<CommandRecord> commands;
   std::vector<EventRecord> events;
   std::vector<StateWrite> state;
+  std::vector<InteractionRow> interactions;  // upserts by id, in order (a later one wins)
 };
 
 struct LogHead {
@@ -112,6 +132,17 @@ class EventLog {
   // Every state record whose key starts with `prefix`, in key order.
   virtual Result<std::vector<std::pair<std::string, std::string>>> ReadState(
       std::string_view prefix) const = 0;
+
+  // The interaction row `id`, or nullopt.
+  virtual Result<std::optional<InteractionRow>> ReadInteraction(uint64_t id) const = 0;
+  // Rows with `customer_key` among their keys and from <= created_at < to, newest first (ties:
+  // higher id first), at most `limit` (and kMaxReadLimit).
+  virtual Result<std::vector<InteractionRow>> ReadCustomerInteractions(
+      std::string_view customer_key, Instant from, Instant to, size_t limit) const = 0;
+  // Rows with from <= created_at < to, newest first (ties: higher id first), at most `limit` (and
+  // kMaxReadLimit).
+  virtual Result<std::vector<InteractionRow>> ReadRecentInteractions(Instant from, Instant to,
+                                                                     size_t limit) const = 0;
 
   // Stores a snapshot durably (waits for it). Older snapshots may be dropped.
   virtual Status WriteSnapshot(const Snapshot& snapshot) = 0;

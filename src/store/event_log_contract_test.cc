@@ -7,6 +7,7 @@
 #include <limits>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -381,6 +382,108 @@ TYPED_TEST(EventLogContractTest, CountersCountDurableRecordsAndCommits) {
 
 TYPED_TEST(EventLogContractTest, FlushOfAnIdleLogSucceeds) {
   EXPECT_TRUE(this->log().Flush().ok());
+}
+
+// An interaction row created at base + `minute` minutes with `keys` (nullopt: keep the stored).
+InteractionRow Row(uint64_t id, int minute, std::optional<std::vector<std::string>> keys,
+                   std::string record = "") {
+  InteractionRow row;
+  row.id = id;
+  row.created_at = FromMicros(1'780'000'000'000'000 + int64_t{minute} * 60'000'000);
+  row.customer_keys = std::move(keys);
+  row.record = record.empty() ? "{\"id\":" + std::to_string(id) + "}" : std::move(record);
+  return row;
+}
+
+std::vector<uint64_t> Ids(const Result<std::vector<InteractionRow>>& rows) {
+  EXPECT_TRUE(rows.ok()) << rows.error().message;
+  std::vector<uint64_t> ids;
+  if (rows.ok()) {
+    for (const InteractionRow& row : *rows) ids.push_back(row.id);
+  }
+  return ids;
+}
+
+Instant Minute(int minute) { return Row(0, minute, std::nullopt).created_at; }
+
+TYPED_TEST(EventLogContractTest, InteractionRowReadsBackByIdWithItsRecord) {
+  WriteBatch batch = EventsBatch(1, 1, 1);
+  batch.interactions = {Row(7, 3, std::vector<std::string>{"+886200000001"}, "{\"s\":\"您好\"}")};
+  ASSERT_TRUE(AppendAndWait(this->log(), std::move(batch)).ok());
+
+  Result<std::optional<InteractionRow>> row = this->log().ReadInteraction(7);
+
+  ASSERT_TRUE(row.ok()) << row.error().message;
+  ASSERT_TRUE(row->has_value());
+  EXPECT_EQ((*row)->id, 7u);
+  EXPECT_EQ((*row)->created_at, Minute(3));
+  EXPECT_EQ((*row)->record, "{\"s\":\"您好\"}");
+  EXPECT_FALSE((*row)->customer_keys.has_value());
+  EXPECT_FALSE(this->log().ReadInteraction(8)->has_value());
+}
+
+TYPED_TEST(EventLogContractTest, InteractionUpsertReplacesTheRecordAndKeepsOrReplacesKeys) {
+  WriteBatch first;
+  first.interactions = {Row(1, 0, std::vector<std::string>{"ann", "+886"}, "v1")};
+  ASSERT_TRUE(AppendAndWait(this->log(), std::move(first)).ok());
+  WriteBatch second;  // keys kept, record replaced; then a later upsert in the batch wins
+  second.interactions = {Row(1, 0, std::nullopt, "v2"), Row(1, 0, std::nullopt, "v3")};
+  ASSERT_TRUE(AppendAndWait(this->log(), std::move(second)).ok());
+
+  EXPECT_EQ((*this->log().ReadInteraction(1))->record, "v3");
+  EXPECT_EQ(Ids(this->log().ReadCustomerInteractions("ann", Minute(0), Minute(1), 10)),
+            (std::vector<uint64_t>{1}));
+
+  WriteBatch third;
+  third.interactions = {Row(1, 0, std::vector<std::string>{"bob"}, "v4")};
+  ASSERT_TRUE(AppendAndWait(this->log(), std::move(third)).ok());
+
+  EXPECT_TRUE(Ids(this->log().ReadCustomerInteractions("ann", Minute(0), Minute(1), 10)).empty());
+  EXPECT_TRUE(Ids(this->log().ReadCustomerInteractions("+886", Minute(0), Minute(1), 10)).empty());
+  EXPECT_EQ(Ids(this->log().ReadCustomerInteractions("bob", Minute(0), Minute(1), 10)),
+            (std::vector<uint64_t>{1}));
+  EXPECT_EQ(Ids(this->log().ReadRecentInteractions(Minute(0), Minute(1), 10)),
+            (std::vector<uint64_t>{1}));
+}
+
+TYPED_TEST(EventLogContractTest, CustomerInteractionsAreTheirsInRangeNewestFirstUpToTheLimit) {
+  WriteBatch batch;
+  const std::vector<std::string> ann{"ann"};
+  batch.interactions = {Row(1, 1, ann), Row(2, 5, ann), Row(3, 3, std::vector<std::string>{"bob"}),
+                        Row(4, 3, ann), Row(5, 9, ann), Row(6, 3, ann)};
+  ASSERT_TRUE(AppendAndWait(this->log(), std::move(batch)).ok());
+
+  // [1, 9): 5 at minute 9 is out; ties at minute 3 by higher id first; bob's 3 is not ann's.
+  EXPECT_EQ(Ids(this->log().ReadCustomerInteractions("ann", Minute(1), Minute(9), 10)),
+            (std::vector<uint64_t>{2, 6, 4, 1}));
+  EXPECT_EQ(Ids(this->log().ReadCustomerInteractions("ann", Minute(1), Minute(9), 2)),
+            (std::vector<uint64_t>{2, 6}));
+  EXPECT_EQ(Ids(this->log().ReadCustomerInteractions("ann", Minute(2), Minute(5), 10)),
+            (std::vector<uint64_t>{6, 4}));
+  EXPECT_TRUE(Ids(this->log().ReadCustomerInteractions("an", Minute(0), Minute(99), 10)).empty());
+}
+
+TYPED_TEST(EventLogContractTest, RecentInteractionsAreInRangeNewestFirstUpToTheLimit) {
+  WriteBatch batch;
+  batch.interactions = {Row(1, 1, std::nullopt), Row(2, 5, std::nullopt), Row(3, 3, std::nullopt),
+                        Row(4, 3, std::nullopt), Row(5, 9, std::nullopt)};
+  ASSERT_TRUE(AppendAndWait(this->log(), std::move(batch)).ok());
+
+  EXPECT_EQ(Ids(this->log().ReadRecentInteractions(Minute(1), Minute(9), 10)),
+            (std::vector<uint64_t>{2, 4, 3, 1}));
+  EXPECT_EQ(Ids(this->log().ReadRecentInteractions(Minute(0), Minute(99), 3)),
+            (std::vector<uint64_t>{5, 2, 4}));
+  EXPECT_TRUE(Ids(this->log().ReadRecentInteractions(Minute(6), Minute(9), 10)).empty());
+}
+
+TYPED_TEST(EventLogContractTest, InteractionRowsOfAFailedBatchAreNotStored) {
+  WriteBatch bad = EventsBatch(2, 2);  // seq 1 is missing
+  bad.interactions = {Row(1, 0, std::vector<std::string>{"ann"})};
+
+  ASSERT_FALSE(AppendAndWait(this->log(), std::move(bad)).ok());
+
+  EXPECT_FALSE(this->log().ReadInteraction(1)->has_value());
+  EXPECT_TRUE(Ids(this->log().ReadRecentInteractions(Minute(0), Minute(1), 10)).empty());
 }
 
 }  // namespace

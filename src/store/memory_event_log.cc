@@ -2,10 +2,19 @@
 
 #include <algorithm>
 #include <iterator>
+#include <tuple>
 
 #include "store/log_rules.h"
 
 namespace hotline::store {
+namespace {
+
+// A row as reads return it: keys are not read back.
+InteractionRow WithoutKeys(const InteractionRow& row) {
+  return InteractionRow{row.id, row.created_at, std::nullopt, row.record};
+}
+
+}  // namespace
 
 MemoryEventLog::MemoryEventLog(MemoryLogOptions options) : options_(options) {}
 
@@ -86,10 +95,60 @@ std::vector<Status> MemoryEventLog::CommitLocked(std::deque<Pending>& batches) {
         state_.erase(write.key);
       }
     }
+    for (InteractionRow& row : batch.interactions) UpsertLocked(row);
   }
   counters_.batches_appended += to_commit.size();
   ++counters_.commits;
   return statuses;
+}
+
+void MemoryEventLog::UpsertLocked(InteractionRow& row) {
+  InteractionRow& stored = interactions_[row.id];
+  if (row.customer_keys) {
+    if (stored.customer_keys) {
+      for (const std::string& key : *stored.customer_keys) by_customer_[key].erase(row.id);
+    }
+    for (const std::string& key : *row.customer_keys) by_customer_[key].insert(row.id);
+  } else {
+    row.customer_keys = std::move(stored.customer_keys);
+  }
+  stored = std::move(row);
+}
+
+std::vector<InteractionRow> MemoryEventLog::NewestLocked(const std::set<uint64_t>* ids,
+                                                         Instant from, Instant to,
+                                                         size_t limit) const {
+  std::vector<InteractionRow> out;
+  for (const auto& [id, row] : interactions_) {
+    if ((ids && !ids->contains(id)) || row.created_at < from || row.created_at >= to) continue;
+    out.push_back(WithoutKeys(row));
+  }
+  std::sort(out.begin(), out.end(), [](const InteractionRow& a, const InteractionRow& b) {
+    return std::tie(a.created_at, a.id) > std::tie(b.created_at, b.id);
+  });
+  out.resize(std::min({out.size(), limit, kMaxReadLimit}));
+  return out;
+}
+
+Result<std::optional<InteractionRow>> MemoryEventLog::ReadInteraction(uint64_t id) const {
+  std::lock_guard lock(mu_);
+  auto it = interactions_.find(id);
+  if (it == interactions_.end()) return std::optional<InteractionRow>();
+  return std::optional<InteractionRow>(WithoutKeys(it->second));
+}
+
+Result<std::vector<InteractionRow>> MemoryEventLog::ReadCustomerInteractions(
+    std::string_view customer_key, Instant from, Instant to, size_t limit) const {
+  std::lock_guard lock(mu_);
+  auto it = by_customer_.find(customer_key);
+  if (it == by_customer_.end()) return std::vector<InteractionRow>();
+  return NewestLocked(&it->second, from, to, limit);
+}
+
+Result<std::vector<InteractionRow>> MemoryEventLog::ReadRecentInteractions(Instant from, Instant to,
+                                                                           size_t limit) const {
+  std::lock_guard lock(mu_);
+  return NewestLocked(nullptr, from, to, limit);
 }
 
 void MemoryEventLog::FailNextCommit(Error error) {

@@ -19,6 +19,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -47,6 +48,12 @@ class MemoryEventLog final : public EventLog {
   Result<std::vector<CommandRecord>> ReadCommands(uint64_t after, size_t limit) const override;
   Result<std::vector<std::pair<std::string, std::string>>> ReadState(
       std::string_view prefix) const override;
+  Result<std::optional<InteractionRow>> ReadInteraction(uint64_t id) const override;
+  Result<std::vector<InteractionRow>> ReadCustomerInteractions(std::string_view customer_key,
+                                                               Instant from, Instant to,
+                                                               size_t limit) const override;
+  Result<std::vector<InteractionRow>> ReadRecentInteractions(Instant from, Instant to,
+                                                             size_t limit) const override;
 
   // Commits held batches first. Keeps the newest two snapshots (by command_seq).
   Status WriteSnapshot(const Snapshot& snapshot) override;
@@ -70,6 +77,10 @@ class MemoryEventLog final : public EventLog {
 
   // Commits `batches` as one group; returns the statuses to hand to their `done`.
   std::vector<Status> CommitLocked(std::deque<Pending>& batches);
+  void UpsertLocked(InteractionRow& row);
+  // The rows of `ids` (nullptr: all) in [from, to), newest first, at most `limit`.
+  std::vector<InteractionRow> NewestLocked(const std::set<uint64_t>* ids, Instant from, Instant to,
+                                           size_t limit) const;
 
   const MemoryLogOptions options_;
 
@@ -83,6 +94,8 @@ class MemoryEventLog final : public EventLog {
   std::vector<CommandRecord> commands_;  // commands_[i].seq == i + 1
   std::unordered_map<uint64_t, std::vector<size_t>> events_by_interaction_;
   std::map<std::string, std::string> state_;
+  std::map<uint64_t, InteractionRow> interactions_;  // keys kept in customer_keys
+  std::map<std::string, std::set<uint64_t>, std::less<>> by_customer_;
   std::map<uint64_t, Snapshot> snapshots_;  // by command_seq; the newest two
   LogCounters counters_;
 };

@@ -9,6 +9,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <future>
+#include <initializer_list>
 #include <limits>
 #include <mutex>
 #include <optional>
@@ -191,6 +192,7 @@ Status SyncDirectory(const std::filesystem::path& dir) {
 struct WriterStatements {
   SqliteStatement begin, commit, rollback;
   SqliteStatement insert_event, insert_command, upsert_state, delete_state;
+  SqliteStatement upsert_interaction, delete_customer_keys, insert_customer_key;
   SqliteStatement insert_snapshot, prune_snapshots;
 
   static Result<WriterStatements> Prepare(SqliteDb& db) {
@@ -214,6 +216,15 @@ struct WriterStatements {
          "INSERT INTO state(key, value) VALUES(?1, ?2) "
          "ON CONFLICT(key) DO UPDATE SET value = excluded.value"},
         {&s.delete_state, "deleting a state record", "DELETE FROM state WHERE key = ?1"},
+        {&s.upsert_interaction, "writing an interaction",
+         "INSERT INTO interactions(id, created_at, record) VALUES(?1, ?2, ?3) "
+         "ON CONFLICT(id) DO UPDATE SET created_at = excluded.created_at, "
+         "record = excluded.record"},
+        {&s.delete_customer_keys, "replacing an interaction's customer keys",
+         "DELETE FROM interaction_customers WHERE interaction = ?1"},
+        {&s.insert_customer_key, "writing an interaction's customer key",
+         "INSERT INTO interaction_customers(interaction, customer, created_at) "
+         "VALUES(?1, ?2, ?3) ON CONFLICT DO NOTHING"},
         {&s.insert_snapshot, "writing a snapshot",
          "INSERT OR REPLACE INTO snapshots(command_seq, event_seq, blob) VALUES(?1, ?2, ?3)"},
         {&s.prune_snapshots, "dropping old snapshots",
@@ -233,6 +244,7 @@ struct WriterStatements {
 struct ReaderStatements {
   SqliteStatement events_after, events_between, interaction_events, commands_after;
   SqliteStatement state_from, state_range, latest_snapshot;
+  SqliteStatement interaction, customer_interactions, recent_interactions;
 
   static Result<ReaderStatements> Prepare(SqliteDb& db) {
     ReaderStatements s;
@@ -261,6 +273,16 @@ struct ReaderStatements {
          "SELECT key, value FROM state WHERE key >= ?1 AND key < ?2 ORDER BY key"},
         {&s.latest_snapshot, "reading the latest snapshot",
          "SELECT command_seq, event_seq, blob FROM snapshots ORDER BY command_seq DESC LIMIT 1"},
+        {&s.interaction, "reading an interaction",
+         "SELECT id, created_at, record FROM interactions WHERE id = ?1"},
+        {&s.customer_interactions, "reading a customer's interactions",
+         "SELECT i.id, i.created_at, i.record FROM interaction_customers c "
+         "JOIN interactions i ON i.id = c.interaction "
+         "WHERE c.customer = ?1 AND c.created_at >= ?2 AND c.created_at < ?3 "
+         "ORDER BY c.created_at DESC, c.interaction DESC LIMIT ?4"},
+        {&s.recent_interactions, "reading recent interactions",
+         "SELECT id, created_at, record FROM interactions WHERE created_at >= ?1 AND "
+         "created_at < ?2 ORDER BY created_at DESC, id DESC LIMIT ?3"},
     };
     for (const Item& item : items) {
       Result<SqliteStatement> prepared = db.Prepare(item.operation, item.sql);
@@ -271,22 +293,62 @@ struct ReaderStatements {
   }
 };
 
-// Reads the rows of `statement` (bound, columns as in the events SELECTs) into events.
-Result<std::vector<EventRecord>> CollectEvents(SqliteStatement& statement) {
+// One bound parameter of a read: an integer or text (bound without a copy).
+using SqlParam = std::variant<int64_t, std::string_view>;
+
+// Binds `params` (from ?1), steps `statement` to its end and turns each row into a record with
+// `row`; resets the statement whatever happens. Every read goes through here.
+template <typename Record>
+Result<std::vector<Record>> ReadRows(SqliteStatement& statement,
+                                     std::initializer_list<SqlParam> params,
+                                     Record (*row)(const SqliteStatement&)) {
   StatementReset reset(statement);
-  std::vector<EventRecord> events;
-  for (;;) {
-    Result<bool> row = statement.Step();
-    if (!row.ok()) return row.error();
-    if (!*row) return events;
-    EventRecord& event = events.emplace_back();
-    event.seq = FromSql(statement.ColumnInt64(0));
-    event.at = FromMicros(statement.ColumnInt64(1));
-    event.type = statement.ColumnText(2);
-    event.actor = statement.ColumnText(3);
-    event.interaction = FromSql(statement.ColumnInt64(4));
-    event.data = statement.ColumnText(5);
+  int index = 1;
+  for (const SqlParam& param : params) {
+    if (const int64_t* value = std::get_if<int64_t>(&param)) {
+      statement.BindInt64(index++, *value);
+    } else {
+      statement.BindText(index++, std::get<std::string_view>(param));
+    }
   }
+  std::vector<Record> records;
+  for (;;) {
+    Result<bool> stepped = statement.Step();
+    if (!stepped.ok()) return stepped.error();
+    if (!*stepped) return records;
+    records.push_back(row(statement));
+  }
+}
+
+// Row decoders, columns as in the matching SELECTs above.
+EventRecord EventFromRow(const SqliteStatement& s) {
+  return EventRecord{FromSql(s.ColumnInt64(0)),    FromMicros(s.ColumnInt64(1)),
+                     std::string(s.ColumnText(2)), std::string(s.ColumnText(3)),
+                     FromSql(s.ColumnInt64(4)),    std::string(s.ColumnText(5))};
+}
+CommandRecord CommandFromRow(const SqliteStatement& s) {
+  return CommandRecord{FromSql(s.ColumnInt64(0)),    FromMicros(s.ColumnInt64(1)),
+                       std::string(s.ColumnText(2)), std::string(s.ColumnText(3)),
+                       FromSql(s.ColumnInt64(4)),    FromSql(s.ColumnInt64(5))};
+}
+std::pair<std::string, std::string> StateFromRow(const SqliteStatement& s) {
+  return {std::string(s.ColumnText(0)), std::string(s.ColumnText(1))};
+}
+Snapshot SnapshotFromRow(const SqliteStatement& s) {
+  return Snapshot{FromSql(s.ColumnInt64(0)), FromSql(s.ColumnInt64(1)),
+                  std::string(s.ColumnBlob(2))};
+}
+InteractionRow InteractionFromRow(const SqliteStatement& s) {
+  return InteractionRow{FromSql(s.ColumnInt64(0)), FromMicros(s.ColumnInt64(1)), std::nullopt,
+                        std::string(s.ColumnText(2))};
+}
+
+// The first record of `rows`, if any.
+template <typename Record>
+Result<std::optional<Record>> First(Result<std::vector<Record>> rows) {
+  if (!rows.ok()) return rows.error();
+  if (rows->empty()) return std::optional<Record>();
+  return std::optional<Record>(std::move(rows->front()));
 }
 
 class SqliteEventLog final : public EventLog {
@@ -363,66 +425,54 @@ class SqliteEventLog final : public EventLog {
 
   Result<std::vector<EventRecord>> ReadEvents(uint64_t after, size_t limit) const override {
     std::lock_guard lock(read_mu_);
-    SqliteStatement& s = reader_.events_after;
-    s.BindInt64(1, AfterParam(after));
-    s.BindInt64(2, LimitParam(limit));
-    return CollectEvents(s);
+    return ReadRows(reader_.events_after, {AfterParam(after), LimitParam(limit)}, EventFromRow);
   }
 
   Result<std::vector<EventRecord>> ReadEventsBetween(Instant from, Instant to, uint64_t after,
                                                      size_t limit) const override {
     std::lock_guard lock(read_mu_);
-    SqliteStatement& s = reader_.events_between;
-    s.BindInt64(1, ToMicros(from));
-    s.BindInt64(2, ToMicros(to));
-    s.BindInt64(3, AfterParam(after));
-    s.BindInt64(4, LimitParam(limit));
-    return CollectEvents(s);
+    return ReadRows(reader_.events_between,
+                    {ToMicros(from), ToMicros(to), AfterParam(after), LimitParam(limit)},
+                    EventFromRow);
   }
 
   Result<std::vector<EventRecord>> ReadInteractionEvents(uint64_t interaction) const override {
     std::lock_guard lock(read_mu_);
-    SqliteStatement& s = reader_.interaction_events;
-    s.BindInt64(1, ToSql(interaction));
-    return CollectEvents(s);
+    return ReadRows(reader_.interaction_events, {ToSql(interaction)}, EventFromRow);
   }
 
   Result<std::vector<CommandRecord>> ReadCommands(uint64_t after, size_t limit) const override {
     std::lock_guard lock(read_mu_);
-    SqliteStatement& s = reader_.commands_after;
-    StatementReset reset(s);
-    s.BindInt64(1, AfterParam(after));
-    s.BindInt64(2, LimitParam(limit));
-    std::vector<CommandRecord> commands;
-    for (;;) {
-      Result<bool> row = s.Step();
-      if (!row.ok()) return row.error();
-      if (!*row) return commands;
-      CommandRecord& command = commands.emplace_back();
-      command.seq = FromSql(s.ColumnInt64(0));
-      command.at = FromMicros(s.ColumnInt64(1));
-      command.actor = s.ColumnText(2);
-      command.body = s.ColumnText(3);
-      command.last_event = FromSql(s.ColumnInt64(4));
-      command.events_hash = FromSql(s.ColumnInt64(5));
-    }
+    return ReadRows(reader_.commands_after, {AfterParam(after), LimitParam(limit)}, CommandFromRow);
   }
 
   Result<std::vector<std::pair<std::string, std::string>>> ReadState(
       std::string_view prefix) const override {
     const std::optional<std::string> end = PrefixEnd(prefix);
     std::lock_guard lock(read_mu_);
-    SqliteStatement& s = end ? reader_.state_range : reader_.state_from;
-    StatementReset reset(s);
-    s.BindText(1, prefix);
-    if (end) s.BindText(2, *end);
-    std::vector<std::pair<std::string, std::string>> records;
-    for (;;) {
-      Result<bool> row = s.Step();
-      if (!row.ok()) return row.error();
-      if (!*row) return records;
-      records.emplace_back(s.ColumnText(0), s.ColumnText(1));
-    }
+    if (!end) return ReadRows(reader_.state_from, {prefix}, StateFromRow);
+    return ReadRows(reader_.state_range, {prefix, std::string_view(*end)}, StateFromRow);
+  }
+
+  Result<std::optional<InteractionRow>> ReadInteraction(uint64_t id) const override {
+    std::lock_guard lock(read_mu_);
+    return First(ReadRows(reader_.interaction, {ToSql(id)}, InteractionFromRow));
+  }
+
+  Result<std::vector<InteractionRow>> ReadCustomerInteractions(std::string_view customer_key,
+                                                               Instant from, Instant to,
+                                                               size_t limit) const override {
+    std::lock_guard lock(read_mu_);
+    return ReadRows(reader_.customer_interactions,
+                    {customer_key, ToMicros(from), ToMicros(to), LimitParam(limit)},
+                    InteractionFromRow);
+  }
+
+  Result<std::vector<InteractionRow>> ReadRecentInteractions(Instant from, Instant to,
+                                                             size_t limit) const override {
+    std::lock_guard lock(read_mu_);
+    return ReadRows(reader_.recent_interactions, {ToMicros(from), ToMicros(to), LimitParam(limit)},
+                    InteractionFromRow);
   }
 
   Status WriteSnapshot(const Snapshot& snapshot) override {
@@ -443,13 +493,7 @@ class SqliteEventLog final : public EventLog {
 
   Result<std::optional<Snapshot>> LatestSnapshot() const override {
     std::lock_guard lock(read_mu_);
-    SqliteStatement& s = reader_.latest_snapshot;
-    StatementReset reset(s);
-    Result<bool> row = s.Step();
-    if (!row.ok()) return row.error();
-    if (!*row) return std::optional<Snapshot>();
-    return std::optional<Snapshot>(Snapshot{FromSql(s.ColumnInt64(0)), FromSql(s.ColumnInt64(1)),
-                                            std::string(s.ColumnBlob(2))});
+    return First(ReadRows(reader_.latest_snapshot, {}, SnapshotFromRow));
   }
 
   LogCounters counters() const override {
@@ -620,6 +664,28 @@ class SqliteEventLog final : public EventLog {
       state_row.BindText(1, write.key);
       if (write.value) state_row.BindText(2, *write.value);
       if (Status ok = state_row.Run(); !ok.ok()) return ok;
+    }
+    for (const InteractionRow& row : batch.interactions) {
+      if (Status ok = WriteInteractionRow(row); !ok.ok()) return ok;
+    }
+    return Status::Ok();
+  }
+
+  Status WriteInteractionRow(const InteractionRow& row) {
+    SqliteStatement& upsert = writer_.upsert_interaction;
+    upsert.BindInt64(1, ToSql(row.id));
+    upsert.BindInt64(2, ToMicros(row.created_at));
+    upsert.BindText(3, row.record);
+    if (Status ok = upsert.Run(); !ok.ok()) return ok;
+    if (!row.customer_keys) return Status::Ok();
+    writer_.delete_customer_keys.BindInt64(1, ToSql(row.id));
+    if (Status ok = writer_.delete_customer_keys.Run(); !ok.ok()) return ok;
+    SqliteStatement& key_row = writer_.insert_customer_key;
+    for (const std::string& key : *row.customer_keys) {
+      key_row.BindInt64(1, ToSql(row.id));
+      key_row.BindText(2, key);
+      key_row.BindInt64(3, ToMicros(row.created_at));
+      if (Status ok = key_row.Run(); !ok.ok()) return ok;
     }
     return Status::Ok();
   }

@@ -17,8 +17,8 @@
 // silently.
 //
 // Reads use a second connection (guarded by a mutex, statements prepared once) and see committed
-// records only. ReadEvents, ReadEventsBetween and ReadCommands return at most kMaxReadLimit
-// records per call.
+// records only. ReadEvents, ReadEventsBetween, ReadCommands and the interaction reads return at
+// most kMaxReadLimit records per call; the interaction reads are index lookups (no scan).
 //
 // Thread-safety: as EventLog. Append, Flush and WriteSnapshot from one thread (the shard's loop);
 // `done` runs on the writer thread, and every `done` of the batches appended before a Flush has

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "store/log_head_file.h"
+#include "store/sqlite_schema.h"
 #include "store/store_test_support.h"
 
 namespace hotline::store {
@@ -240,7 +241,8 @@ TEST(SqliteEventLogTest, DatabaseOfANewerSchemaIsRefusedAndLeftUntouched) {
 
   EXPECT_EQ(error.code, ErrorCode::kFailedPrecondition);
   EXPECT_TRUE(
-      Contains(error.message, "was written by a newer Hotline (schema 99, this build knows 1)"))
+      Contains(error.message, "was written by a newer Hotline (schema 99, this build knows " +
+                                  std::to_string(kSqliteSchemaVersion) + ")"))
       << error.message;
   EXPECT_EQ(RawQuery(dir.path() / "events.db", "PRAGMA user_version"), "99");
 }

@@ -43,8 +43,33 @@ CREATE TABLE snapshots(
 );
 )sql";
 
+// Version 2: the interaction history table (event_log.h, InteractionRow). `id` is the rowid, so
+// interactions_by_created ends with it and serves "newest first" without a sort. A customer's
+// keys live in their own table (its key starts with the interaction: replacing the keys of one
+// row is a range delete), with an index that serves "this customer's, newest first". A log that
+// already holds commands gets the rebuild marker: its history is still only in the events.
+constexpr const char* kSchemaV2 = R"sql(
+CREATE TABLE interactions(
+  id INTEGER PRIMARY KEY,
+  created_at INTEGER NOT NULL,
+  record TEXT NOT NULL
+);
+CREATE INDEX interactions_by_created ON interactions(created_at);
+CREATE TABLE interaction_customers(
+  interaction INTEGER NOT NULL,
+  customer TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY(interaction, customer)
+) WITHOUT ROWID;
+CREATE INDEX interaction_customers_by_customer
+  ON interaction_customers(customer, created_at, interaction);
+INSERT INTO state(key, value)
+  SELECT 'store/rebuild-interactions', 'schema 2' WHERE EXISTS (SELECT 1 FROM commands);
+)sql";
+
 constexpr SqliteMigration kMigrations[] = {
     {1, kSchemaV1},
+    {2, kSchemaV2},
 };
 static_assert(std::size(kMigrations) == kSqliteSchemaVersion);
 

@@ -25,7 +25,7 @@ struct SqliteMigration {
 
 // Every migration, oldest first: kSqliteMigrations[i].version == i + 1.
 std::span<const SqliteMigration> SqliteMigrations();
-inline constexpr int kSqliteSchemaVersion = 1;
+inline constexpr int kSqliteSchemaVersion = 2;
 inline constexpr int32_t kSqliteApplicationId = 0x484c4f47;  // "HLOG"
 
 // Brings `db` up to the last of `migrations` (by default SqliteMigrations()). A database from a

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "store/event_log.h"
 #include "store/store_test_support.h"
 
 namespace hotline::store {
@@ -31,7 +32,27 @@ TEST_F(SqliteSchemaTest, NewDatabaseGetsEveryMigrationAndTheHotlineMark) {
   EXPECT_EQ(Query("PRAGMA application_id"), std::to_string(kSqliteApplicationId));
   EXPECT_EQ(Query("SELECT group_concat(name) FROM (SELECT name FROM sqlite_master WHERE "
                   "type = 'table' ORDER BY name)"),
-            "commands,events,snapshots,state");
+            "commands,events,interaction_customers,interactions,snapshots,state");
+}
+
+TEST_F(SqliteSchemaTest, Version1LogWithCommandsGetsTheInteractionsTableAndTheRebuildMarker) {
+  ASSERT_TRUE(MigrateSqliteSchema(db_, dir_.path(), SqliteMigrations().first(1)).ok());
+  ASSERT_TRUE(db_.Exec("test", "INSERT INTO commands VALUES(1, 0, 'system', '{}', 0, 0, 0)").ok());
+
+  Status migrated = MigrateSqliteSchema(db_, dir_.path());
+
+  ASSERT_TRUE(migrated.ok()) << migrated.error().message;
+  EXPECT_EQ(Query("PRAGMA user_version"), "2");
+  EXPECT_EQ(Query("SELECT count(*) FROM interactions"), "0");
+  EXPECT_EQ(Query("SELECT count(*) FROM state WHERE key = '" +
+                  std::string(kRebuildInteractionsKey) + "'"),
+            "1");
+}
+
+TEST_F(SqliteSchemaTest, NewDatabaseHasNothingToRebuild) {
+  ASSERT_TRUE(MigrateSqliteSchema(db_, dir_.path()).ok());
+
+  EXPECT_EQ(Query("SELECT count(*) FROM state"), "0");
 }
 
 TEST_F(SqliteSchemaTest, MigratingAnUpToDateDatabaseChangesNothing) {
@@ -76,7 +97,7 @@ TEST_F(SqliteSchemaTest, NewerDatabaseIsRefusedNamingBothVersions) {
   Status migrated = MigrateSqliteSchema(db_, dir_.path());
 
   EXPECT_EQ(migrated.error().code, ErrorCode::kFailedPrecondition);
-  EXPECT_NE(migrated.error().message.find("(schema 7, this build knows 1)"), std::string::npos);
+  EXPECT_NE(migrated.error().message.find("(schema 7, this build knows 2)"), std::string::npos);
 }
 
 TEST_F(SqliteSchemaTest, VersionedDatabaseWithoutTheHotlineMarkIsRefused) {
