@@ -181,7 +181,8 @@ void Api::Impl::AgentOffers(Call& call) {
       o["channel"] = core::ChannelName(view->channel);
       o["priority"] = view->priority;
     }
-    if (const auto* record = shard.projections().Find(offer.interaction.value())) {
+    // An offered interaction is open: its record is held in memory.
+    if (const auto* record = shard.projections().FindHeld(offer.interaction.value())) {
       o["customer"] = record->customer;
       o["attributes"] = record->attributes;
     }

@@ -21,6 +21,16 @@ bool Staff(const Principal& who) {
   return who.roles.Has(auth::Role::kAdmin) || who.roles.Has(auth::Role::kSupervisor);
 }
 
+// Interaction `id` from the shard's history (memory, then the store): 404 when there is none.
+Result<shard::InteractionRecord> FindInteraction(const shard::Shard& shard, uint64_t id) {
+  auto record = shard.projections().Find(id);
+  if (!record.ok()) return record.error();
+  if (!*record) {
+    return Error::NotFound("interaction " + std::to_string(id) + " does not exist", "id");
+  }
+  return std::move(**record);
+}
+
 }  // namespace
 
 json Api::Impl::InteractionJson(const shard::InteractionRecord& r) const {
@@ -95,10 +105,8 @@ void Api::Impl::CreateInteraction(Call& call) {
 void Api::Impl::GetInteraction(Call& call) {
   auto id = NumericId(call.params[0], "interaction");
   if (!id.ok()) return call.Fail(id.error());
-  const shard::InteractionRecord* record = shard.projections().Find(*id);
-  if (!record) {
-    return call.Fail(Error::NotFound("interaction " + call.params[0] + " does not exist", "id"));
-  }
+  auto record = FindInteraction(shard, *id);
+  if (!record.ok()) return call.Fail(record.error());
   const Principal& who = *call.who;
   if (!Staff(who) && !who.roles.Has(auth::Role::kAnalyst)) {
     bool mine =
@@ -149,17 +157,16 @@ void Api::Impl::ListInteractions(Call& call) {
   auto records = customer
                      ? shard.projections().History(*customer, range->first, range->second, limit)
                      : shard.projections().Recent(range->first, range->second, limit);
+  if (!records.ok()) return call.Fail(records.error());
   json list = json::array();
-  for (const auto* r : records) list.push_back(InteractionJson(*r));
+  for (const auto& r : *records) list.push_back(InteractionJson(r));
   call.Reply(json{{"interactions", std::move(list)}});
 }
 
 void Api::Impl::Explain(Call& call) {
   auto id = NumericId(call.params[0], "interaction");
   if (!id.ok()) return call.Fail(id.error());
-  if (!shard.projections().Find(*id)) {
-    return call.Fail(Error::NotFound("interaction " + call.params[0] + " does not exist", "id"));
-  }
+  if (auto record = FindInteraction(shard, *id); !record.ok()) return call.Fail(record.error());
   auto explanation = shard.engine().Explain(core::InteractionId(*id), shard.Now());
   if (!explanation.ok()) return call.Fail(explanation.error());
   const core::CenterDefinition& center = shard.document().center();
@@ -214,10 +221,8 @@ void Api::Impl::InteractionAction(Call& call) {
   std::string action = call.path.substr(call.path.rfind('/') + 1);
   auto id = NumericId(call.params[0], "interaction");
   if (!id.ok()) return call.Fail(id.error());
-  const shard::InteractionRecord* record = shard.projections().Find(*id);
-  if (!record) {
-    return call.Fail(Error::NotFound("interaction " + call.params[0] + " does not exist", "id"));
-  }
+  auto record = FindInteraction(shard, *id);
+  if (!record.ok()) return call.Fail(record.error());
   auto body = Body::Parse(call.request.body, action != "wrapup");
   if (!body.ok()) return call.Fail(body.error());
   json command = {{"op", "interaction." + action}, {"interaction", *id}};
@@ -253,9 +258,7 @@ void Api::Impl::InteractionAction(Call& call) {
 void Api::Impl::PatchInteraction(Call& call) {
   auto id = NumericId(call.params[0], "interaction");
   if (!id.ok()) return call.Fail(id.error());
-  if (!shard.projections().Find(*id)) {
-    return call.Fail(Error::NotFound("interaction " + call.params[0] + " does not exist", "id"));
-  }
+  if (auto record = FindInteraction(shard, *id); !record.ok()) return call.Fail(record.error());
   auto body = Body::Parse(call.request.body);
   if (!body.ok()) return call.Fail(body.error());
   auto priority = body->Int("priority", false, -1000000, 1000000);

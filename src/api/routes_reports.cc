@@ -1,4 +1,5 @@
 // The event log, interval KPI reports and the queue_log export.
+#include <unordered_map>
 #include <utility>
 
 #include "api/api_impl.h"
@@ -149,12 +150,17 @@ void Api::Impl::QueueLog(Call& call) {
   auto range = TimeRange(call, now, Seconds(86400));
   if (!range.ok()) return call.Fail(range.error());
   const shard::Projections& projections = shard.projections();
-  shard::QueueLogWriter writer([&projections](uint64_t id) -> std::string {
-    const shard::InteractionRecord* r = projections.Find(id);
-    if (!r || !r->customer.is_object()) return "";
+  // One history lookup per interaction of the export, not one per event.
+  std::unordered_map<uint64_t, std::string> callers;
+  shard::QueueLogWriter writer([&projections, &callers](uint64_t id) -> std::string {
+    auto [cached, added] = callers.try_emplace(id);
+    if (!added) return cached->second;
+    auto r = projections.Find(id);
+    if (!r.ok() || !*r || !(*r)->customer.is_object()) return "";
+    const nlohmann::json& customer = (*r)->customer;
     for (const char* key : {"phone", "id", "email"}) {
-      if (r->customer.contains(key) && r->customer[key].is_string()) {
-        return r->customer[key].get<std::string>();
+      if (customer.contains(key) && customer[key].is_string()) {
+        return cached->second = customer[key].get<std::string>();
       }
     }
     return "";

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <tuple>
 #include <utility>
 
 namespace hotline::shard {
@@ -20,20 +21,8 @@ analytics::KpiSettings Projections::FoldSettings(Instant origin, Duration interv
   return s;
 }
 
-std::vector<std::string> Projections::CustomerKeys(const nlohmann::json& customer) {
-  std::vector<std::string> keys;
-  if (!customer.is_object()) return keys;
-  for (const auto& [name, value] : customer.items()) {
-    if (value.is_string() && !value.get_ref<const std::string&>().empty()) {
-      keys.push_back(value.get<std::string>());
-    } else if (value.is_number_integer()) {
-      keys.push_back(std::to_string(value.get<int64_t>()));
-    }
-  }
-  return keys;
-}
-
-Projections::Projections(const core::CenterDefinition& center) : center_(center) {}
+Projections::Projections(const core::CenterDefinition& center, const store::EventLog* log)
+    : center_(center), log_(log) {}
 
 Projections::~Projections() = default;
 
@@ -68,19 +57,21 @@ void Projections::Apply(const core::Event& e) {
   if (e.interaction.value() == 0) return;
   uint64_t id = e.interaction.value();
   if (e.type == EventType::kInteractionCreated) {
-    InteractionRecord& r = records_[id];
+    held_[id] = Held{};
+    InteractionRecord& r = *Change(id);
     r.id = id;
     r.channel = e.channel;
     r.entry_queue = e.queue;
     r.queue = e.queue;
     r.priority = e.priority;
     r.created_at = e.at;
-    order_.push_back(id);
     return;
   }
-  auto it = records_.find(id);
-  if (it == records_.end()) return;
-  InteractionRecord& r = it->second;
+  // Not held: closed and durable; nothing changes a closed interaction.
+  auto it = held_.find(id);
+  if (it == held_.end()) return;
+  InteractionRecord& r = it->second.record;
+  bool changed = true;
   auto end = [&](InteractionState s) {
     r.state = s;
     r.ended_at = e.at;
@@ -139,56 +130,131 @@ void Projections::Apply(const core::Event& e) {
       r.channel = core::Channel::kCallback;
       break;
     default:
+      changed = false;
       break;
   }
+  if (changed) Change(id);
+}
+
+InteractionRecord* Projections::Change(uint64_t id) {
+  auto it = held_.find(id);
+  if (it == held_.end()) return nullptr;
+  if (!it->second.changed) {
+    it->second.changed = true;
+    changed_.push_back(id);
+  }
+  return &it->second.record;
 }
 
 void Projections::SetContact(uint64_t id, nlohmann::json customer, nlohmann::json attributes) {
-  auto it = records_.find(id);
-  if (it == records_.end()) return;
-  for (const auto& key : CustomerKeys(customer)) by_customer_[key].push_back(id);
-  it->second.customer = std::move(customer);
-  it->second.attributes = std::move(attributes);
+  InteractionRecord* r = Change(id);
+  if (!r) return;
+  held_[id].keys_changed = true;
+  r->customer = std::move(customer);
+  r->attributes = std::move(attributes);
 }
 
 void Projections::SetNotes(uint64_t id, std::string notes) {
-  auto it = records_.find(id);
-  if (it != records_.end()) it->second.notes = std::move(notes);
+  if (InteractionRecord* r = Change(id)) r->notes = std::move(notes);
 }
 
 void Projections::SetAttributes(uint64_t id, nlohmann::json attributes) {
-  auto it = records_.find(id);
-  if (it != records_.end()) it->second.attributes = std::move(attributes);
+  if (InteractionRecord* r = Change(id)) r->attributes = std::move(attributes);
 }
 
-const InteractionRecord* Projections::Find(uint64_t id) const {
-  auto it = records_.find(id);
-  return it == records_.end() ? nullptr : &it->second;
+std::vector<store::InteractionRow> Projections::TakeChanged(uint64_t ticket) {
+  std::vector<store::InteractionRow> rows;
+  rows.reserve(changed_.size());
+  for (uint64_t id : changed_) {
+    Held& held = held_.at(id);
+    store::InteractionRow& row = rows.emplace_back();
+    row.id = id;
+    row.created_at = held.record.created_at;
+    if (held.keys_changed) row.customer_keys = CustomerKeys(held.record.customer);
+    row.record = RecordToJson(held.record).dump();
+    held.changed = false;
+    held.keys_changed = false;
+    held.written_in = ticket;
+    if (core::IsTerminal(held.record.state)) closing_.emplace_back(ticket, id);
+  }
+  changed_.clear();
+  return rows;
 }
 
-std::vector<const InteractionRecord*> Projections::History(const std::string& customer,
-                                                           Instant from, Instant to,
+void Projections::Durable(uint64_t ticket) {
+  while (!closing_.empty() && closing_.front().first <= ticket) {
+    auto it = held_.find(closing_.front().second);
+    closing_.pop_front();
+    if (it != held_.end() && !it->second.changed && it->second.written_in <= ticket) {
+      held_.erase(it);
+    }
+  }
+}
+
+void Projections::DropChanged() {
+  for (uint64_t id : changed_) {
+    auto it = held_.find(id);
+    if (core::IsTerminal(it->second.record.state)) {
+      held_.erase(it);
+    } else {
+      it->second.changed = false;
+      it->second.keys_changed = false;
+    }
+  }
+  changed_.clear();
+}
+
+const InteractionRecord* Projections::FindHeld(uint64_t id) const {
+  auto it = held_.find(id);
+  return it == held_.end() ? nullptr : &it->second.record;
+}
+
+Result<std::optional<InteractionRecord>> Projections::Find(uint64_t id) const {
+  if (const InteractionRecord* r = FindHeld(id)) return std::optional<InteractionRecord>(*r);
+  auto row = log_->ReadInteraction(id);
+  if (!row.ok()) return row.error();
+  if (!row->has_value()) return std::optional<InteractionRecord>();
+  auto record = RecordFromText((*row)->record, center_);
+  if (!record.ok()) return record.error();
+  return std::optional<InteractionRecord>(std::move(*record));
+}
+
+template <typename Keep>
+Result<std::vector<InteractionRecord>> Projections::Merge(
+    Result<std::vector<store::InteractionRow>> rows, Instant from, Instant to, size_t limit,
+    Keep keep) const {
+  if (!rows.ok()) return rows.error();
+  // Held records first: they are newer than their rows in the table.
+  std::vector<InteractionRecord> out;
+  for (const auto& [id, held] : held_) {
+    const InteractionRecord& r = held.record;
+    if (r.created_at >= from && r.created_at < to && keep(r)) out.push_back(r);
+  }
+  for (const store::InteractionRow& row : *rows) {
+    if (held_.contains(row.id)) continue;
+    auto record = RecordFromText(row.record, center_);
+    if (!record.ok()) return record.error();
+    out.push_back(std::move(*record));
+  }
+  std::sort(out.begin(), out.end(), [](const InteractionRecord& a, const InteractionRecord& b) {
+    return std::tie(a.created_at, a.id) > std::tie(b.created_at, b.id);
+  });
+  if (out.size() > limit) out.resize(limit);
+  return out;
+}
+
+Result<std::vector<InteractionRecord>> Projections::History(const std::string& customer,
+                                                            Instant from, Instant to,
+                                                            size_t limit) const {
+  return Merge(
+      log_->ReadCustomerInteractions(customer, from, to, limit), from, to, limit,
+      [&customer](const InteractionRecord& r) { return HasCustomerKey(r.customer, customer); });
+}
+
+Result<std::vector<InteractionRecord>> Projections::Recent(Instant from, Instant to,
                                                            size_t limit) const {
-  std::vector<const InteractionRecord*> out;
-  auto it = by_customer_.find(customer);
-  if (it == by_customer_.end()) return out;
-  for (auto id = it->second.rbegin(); id != it->second.rend() && out.size() < limit; ++id) {
-    const InteractionRecord* r = Find(*id);
-    if (r && r->created_at >= from && r->created_at < to) out.push_back(r);
-  }
-  return out;
-}
-
-std::vector<const InteractionRecord*> Projections::Recent(Instant from, Instant to,
-                                                          size_t limit) const {
-  std::vector<const InteractionRecord*> out;
-  for (auto id = order_.rbegin(); id != order_.rend() && out.size() < limit; ++id) {
-    const InteractionRecord* r = Find(*id);
-    if (!r) continue;
-    if (r->created_at < from) break;  // creation order is time order
-    if (r->created_at < to) out.push_back(r);
-  }
-  return out;
+  return Merge(log_->ReadRecentInteractions(from, to, limit), from, to, limit,
+               [](const InteractionRecord&) { return true; });
 }
 
 analytics::Figures Projections::Today(core::QueueId queue, Instant now) const {

@@ -1,51 +1,47 @@
-// Read models folded from the shard's events: interaction history (by id and by customer),
+// Read models folded from the shard's events: interaction history (by id, by customer, recent),
 // today's queue figures, and interval KPIs (the same analytics::KpiFold the simulator uses, so a
-// report and a simulation mean the same thing). Rebuilt on start by replaying the log.
+// report and a simulation mean the same thing).
 //
-// Thread-safety: owned by the shard's loop thread.
+// History lives in the store's interaction table (store::InteractionRow), written in the same
+// batch as the events that change it. Memory holds only what the table cannot answer yet: the
+// open interactions (not in a terminal state) and closed ones whose last change is appended but
+// not yet durable. Every change marks its record; the shard takes the changed rows into the
+// batch it appends (TakeChanged) and reports when that batch is durable (Durable), which lets
+// closed records go. Reads look in memory first, then in the table, so a write is readable as
+// soon as it is appended.
+//
+// On start: a snapshot restores the open records and the KPI folds; replaying later commands
+// rebuilds the rest of memory. Rows replayed commands produce are already in the table (the
+// durable truth) and are dropped, not rewritten.
+//
+// Thread-safety: owned by the shard's loop thread; the log's reads are thread-safe.
 #pragma once
 
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
-#include <map>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "analytics/kpi.h"
+#include "base/result.h"
 #include "base/time.h"
 #include "core/center.h"
 #include "core/events.h"
+#include "shard/interaction_record.h"
+#include "store/event_log.h"
 
 namespace hotline::shard {
 
-// One interaction as history shows it.
-struct InteractionRecord {
-  uint64_t id = 0;
-  core::Channel channel = core::Channel::kVoice;
-  core::QueueId entry_queue;
-  core::QueueId queue;
-  core::InteractionState state = core::InteractionState::kCreated;
-  std::optional<core::AgentId> agent;
-  int priority = 0;
-  Instant created_at{};
-  std::optional<Instant> connected_at;
-  std::optional<Instant> wrapup_at;  // conversation over
-  std::optional<Instant> ended_at;   // terminal state reached
-  std::optional<double> wait_s;      // until connected or ended in queue
-  std::string disposition;
-  std::string notes;
-  std::string end_reason;
-  nlohmann::json customer = nlohmann::json::object();
-  nlohmann::json attributes = nlohmann::json::object();
-};
-
 class Projections {
  public:
-  explicit Projections(const core::CenterDefinition& center);
+  // `log` holds the interaction table; it must outlive *this.
+  Projections(const core::CenterDefinition& center, const store::EventLog* log);
   ~Projections();
 
   // The center changed (indices stable; new queues appended).
@@ -58,13 +54,25 @@ class Projections {
   // interaction.patch replaced the attributes of waiting `id`.
   void SetAttributes(uint64_t id, nlohmann::json attributes);
 
-  const InteractionRecord* Find(uint64_t id) const;
+  // The rows of the records changed since the last call, for the batch `ticket` (ascending: the
+  // command's seq). Once that batch is durable, call Durable(ticket).
+  std::vector<store::InteractionRow> TakeChanged(uint64_t ticket);
+  // Every batch up to `ticket` is durable: closed records written in them leave memory.
+  void Durable(uint64_t ticket);
+  // The changed records are already in the table as they are (a replayed command): nothing to
+  // encode, and closed ones leave memory at once.
+  void DropChanged();
+
+  // Record `id` (memory, then the table), or nullopt. Errors are the store's.
+  Result<std::optional<InteractionRecord>> Find(uint64_t id) const;
+  // An open (or not yet durable) record, from memory only.
+  const InteractionRecord* FindHeld(uint64_t id) const;
   // Interactions of a customer (any identifier value: phone, email, id) created in [from, to),
   // newest first, at most `limit`.
-  std::vector<const InteractionRecord*> History(const std::string& customer, Instant from,
-                                                Instant to, size_t limit) const;
+  Result<std::vector<InteractionRecord>> History(const std::string& customer, Instant from,
+                                                 Instant to, size_t limit) const;
   // Interactions created in [from, to), newest first, at most `limit` (no customer filter).
-  std::vector<const InteractionRecord*> Recent(Instant from, Instant to, size_t limit) const;
+  Result<std::vector<InteractionRecord>> Recent(Instant from, Instant to, size_t limit) const;
 
   // Figures of `queue` for the center's current day (local midnight from the center's UTC
   // offset) as of `now`.
@@ -74,28 +82,41 @@ class Projections {
   std::vector<analytics::IntervalRow> Intervals(std::optional<core::QueueId> queue, Instant from,
                                                 Instant to, Duration interval) const;
 
-  size_t interactions() const { return records_.size(); }
+  // Records held in memory: open interactions plus closed ones not yet durable.
+  size_t held() const { return held_.size(); }
 
-  // The whole read model as a snapshot section, and back (into a Projections constructed with
-  // the same center). Restoring then applying the rest of the events gives what applying every
-  // event would have. A damaged blob is kDataLoss and leaves *this empty.
+  // The open records and the KPI folds as a snapshot section (binary: CBOR records, the folds'
+  // own encoding), and back (into a Projections constructed with the same center). Closed
+  // records are in the table by the time the snapshot is stored (it is written after the batches
+  // before it). A damaged blob is kDataLoss and leaves *this empty.
   std::string Save() const;
   Status Restore(std::string_view blob);
-
-  // Every identifier value of a customer object: {"phone": "+886...", "email": "..."}.
-  static std::vector<std::string> CustomerKeys(const nlohmann::json& customer);
 
  private:
   static constexpr Duration kFifteenMinutes = Seconds(15 * 60);
   static constexpr Duration kDay = Seconds(86400);
+  struct Held {
+    InteractionRecord record;
+    uint64_t written_in = 0;    // the ticket of the last batch that carried it
+    bool changed = false;       // since the last TakeChanged
+    bool keys_changed = false;  // its customer keys too
+  };
   // Folds keep rows from `origin` on (count_from = origin: nothing earlier exists).
   static analytics::KpiSettings FoldSettings(Instant origin, Duration interval);
   Instant LocalMidnight(Instant t) const;
+  // The held record `id` marked changed, or nullptr when it is not held.
+  InteractionRecord* Change(uint64_t id);
+  // Decodes table rows and merges them with the held records that `keep` accepts, newest first.
+  template <typename Keep>
+  Result<std::vector<InteractionRecord>> Merge(Result<std::vector<store::InteractionRow>> rows,
+                                               Instant from, Instant to, size_t limit,
+                                               Keep keep) const;
 
   core::CenterDefinition center_;
-  std::unordered_map<uint64_t, InteractionRecord> records_;
-  std::vector<uint64_t> order_;  // ids in creation order
-  std::unordered_map<std::string, std::vector<uint64_t>> by_customer_;
+  const store::EventLog* log_;
+  std::unordered_map<uint64_t, Held> held_;
+  std::vector<uint64_t> changed_;                      // ids, each once, since TakeChanged
+  std::deque<std::pair<uint64_t, uint64_t>> closing_;  // (ticket, id) of closed rows taken
   std::unique_ptr<analytics::KpiFold> all_time_;
   std::unique_ptr<analytics::KpiFold> today_;
   Instant today_start_{};

@@ -1,6 +1,7 @@
 #include "shard/shard.h"
 
 #include <chrono>
+#include <unordered_map>
 #include <utility>
 
 #include "base/log.h"
@@ -72,6 +73,45 @@ Error NotFound(const std::string& what, const std::string& field) {
   return Error::NotFound(what + " does not exist", field);
 }
 
+// Writes the interaction table of a log from before it existed, from the rows a full replay
+// produces: each interaction once per chunk of kReplayPage rows (its latest version), appended
+// as interaction-only batches; Finish deletes the rebuild marker and waits for durability.
+class HistoryRebuild {
+ public:
+  explicit HistoryRebuild(store::EventLog* log) : log_(log) {}
+
+  void Add(std::vector<store::InteractionRow> rows) {
+    for (store::InteractionRow& row : rows) {
+      auto [it, added] = index_.try_emplace(row.id, batch_.interactions.size());
+      if (added) {
+        batch_.interactions.push_back(std::move(row));
+        continue;
+      }
+      store::InteractionRow& kept = batch_.interactions[it->second];
+      if (!row.customer_keys) row.customer_keys = std::move(kept.customer_keys);
+      kept = std::move(row);
+    }
+    if (batch_.interactions.size() >= kReplayPage) Append();
+  }
+
+  Status Finish() {
+    batch_.state.push_back({std::string(store::kRebuildInteractionsKey), std::nullopt});
+    Append();
+    return log_->Flush();
+  }
+
+ private:
+  void Append() {
+    log_->Append(std::move(batch_), nullptr);
+    batch_ = {};
+    index_.clear();
+  }
+
+  store::EventLog* log_;
+  store::WriteBatch batch_;
+  std::unordered_map<uint64_t, size_t> index_;  // id -> its row in batch_
+};
+
 }  // namespace
 
 Shard::Shard(store::EventLog* log, Loop* loop, const Clock* clock, Options options)
@@ -132,7 +172,19 @@ Status Shard::Replay() {
   replaying_ = true;
   store::LogHead head = log_->head();
   uint64_t after = 0;
-  auto snapshot = log_->LatestSnapshot();
+  // A data directory from before the interaction table: a full replay writes the table.
+  auto marker = log_->ReadState(store::kRebuildInteractionsKey);
+  if (!marker.ok()) return marker.error();
+  std::optional<HistoryRebuild> rebuild;
+  if (!marker->empty()) {
+    Log(LogLevel::kInfo, "shard",
+        "rebuilding the interaction history table from the log ({} commands), once, after an "
+        "upgrade",
+        head.last_command);
+    rebuild.emplace(log_);
+  }
+  auto snapshot =
+      rebuild ? Result<std::optional<store::Snapshot>>(std::nullopt) : log_->LatestSnapshot();
   if (!snapshot.ok()) return snapshot.error();
   if (snapshot->has_value()) {
     Status restored = RestoreSnapshot(**snapshot);
@@ -181,11 +233,21 @@ Status Shard::Replay() {
               record.seq, Str(command, "op"));
         }
       }
+      // The table already holds what replayed commands wrote (except in a rebuild).
+      if (projections_ && rebuild) {
+        rebuild->Add(projections_->TakeChanged(record.seq));
+        projections_->Durable(record.seq);
+      } else if (projections_) {
+        projections_->DropChanged();
+      }
       next_seq_ = record.last_event + 1;
       next_command_ = record.seq + 1;
       ++counters_.replayed_commands;
       after = record.seq;
     }
+  }
+  if (rebuild) {
+    if (Status done = rebuild->Finish(); !done.ok()) return done;
   }
   next_seq_ = std::max(next_seq_, head.last_event + 1);
   durable_seq_ = head.last_event;
@@ -278,7 +340,9 @@ void Shard::Commit(const json& command, Instant now, const std::string& actor, C
       data["notes"] = *ctx.notes;
     }
     if (e.type == core::EventType::kInteractionAttributesChanged) {
-      if (const InteractionRecord* r = projections_->Find(id)) data["attributes"] = r->attributes;
+      if (const InteractionRecord* r = projections_->FindHeld(id)) {
+        data["attributes"] = r->attributes;
+      }
     }
     if (e.type == core::EventType::kOfferAccepted) ++counters_.offers_by_outcome["accepted"];
     if (e.type == core::EventType::kOfferRejected) ++counters_.offers_by_outcome["rejected"];
@@ -293,7 +357,9 @@ void Shard::Commit(const json& command, Instant now, const std::string& actor, C
   record.body = command.dump();
   record.last_event = next_seq_ - 1;
   record.events_hash = hash;
+  const uint64_t command_seq = record.seq;
   batch.commands.push_back(std::move(record));
+  batch.interactions = projections_->TakeChanged(command_seq);
   ++counters_.commands;
   counters_.events += published->size();
   if (options_.snapshot_every > 0 && ++commands_since_snapshot_ >= options_.snapshot_every &&
@@ -310,23 +376,25 @@ void Shard::Commit(const json& command, Instant now, const std::string& actor, C
 
   auto shared_done = std::make_shared<Done>(std::move(done));
   auto shared_result = std::make_shared<json>(std::move(result));
-  log_->Append(std::move(batch), [this, published, shared_done, shared_result](Status s) {
-    loop_->Post([this, published, shared_done, shared_result, s] {
-      if (!s.ok()) {
-        if (!failed_) {
-          Log(LogLevel::kError, "shard", "event log append failed: {}", s.error().message);
-        }
-        failed_ = true;
-        (*shared_done)(Error{ErrorCode::kUnavailable,
-                             "the event log failed; nothing more is accepted: " + s.error().message,
-                             ""});
-        return;
-      }
-      if (!published->empty()) durable_seq_ = published->back().seq;
-      if (listener_ && !published->empty()) listener_(*published);
-      (*shared_done)(std::move(*shared_result));
-    });
-  });
+  log_->Append(
+      std::move(batch), [this, command_seq, published, shared_done, shared_result](Status s) {
+        loop_->Post([this, command_seq, published, shared_done, shared_result, s] {
+          if (!s.ok()) {
+            if (!failed_) {
+              Log(LogLevel::kError, "shard", "event log append failed: {}", s.error().message);
+            }
+            failed_ = true;
+            (*shared_done)(
+                Error{ErrorCode::kUnavailable,
+                      "the event log failed; nothing more is accepted: " + s.error().message, ""});
+            return;
+          }
+          if (!published->empty()) durable_seq_ = published->back().seq;
+          projections_->Durable(command_seq);
+          if (listener_ && !published->empty()) listener_(*published);
+          (*shared_done)(std::move(*shared_result));
+        });
+      });
 }
 
 void Shard::WriteState(std::vector<store::StateWrite> writes, std::function<void(Status)> done) {
@@ -394,7 +462,7 @@ Result<json> Shard::Run(const json& command, Instant now, Context& ctx) {
     center_source_ = Str(command, "source");
     uint64_t seed = command.value("seed", uint64_t{1});
     engine_ = std::make_unique<core::Engine>(doc->center(), seed);
-    projections_ = std::make_unique<Projections>(doc->center());
+    projections_ = std::make_unique<Projections>(doc->center(), log_);
     document_ = std::make_unique<CenterDocument>(std::move(*doc));
     ctx.extras.push_back({"center.loaded", {{"name", document_->center().name}}});
     engine_->AdvanceTo(now);
@@ -509,15 +577,19 @@ Result<json> Shard::RunInteraction(const json& command, Instant now, Context& ct
   auto interaction_id = [&]() -> Result<core::InteractionId> {
     auto id = Id(command, "interaction");
     if (!id.ok()) return id.error();
-    if (!projections_->Find(*id)) return NotFound("interaction " + std::to_string(*id), "id");
+    if (engine_->interaction(core::InteractionId(*id))) return core::InteractionId(*id);
+    auto record = projections_->Find(*id);
+    if (!record.ok()) return record.error();
+    if (!*record) return NotFound("interaction " + std::to_string(*id), "id");
     return core::InteractionId(*id);
   };
   auto state_of = [&](uint64_t id) -> json {
     if (auto view = engine_->interaction(core::InteractionId(id))) {
       return core::InteractionStateName(view->state);
     }
-    const InteractionRecord* r = projections_->Find(id);
-    return r ? json(core::InteractionStateName(r->state)) : json(nullptr);
+    auto record = projections_->Find(id);
+    return record.ok() && *record ? json(core::InteractionStateName((*record)->state))
+                                  : json(nullptr);
   };
   Status s;
   json result = json::object();

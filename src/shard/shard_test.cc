@@ -63,10 +63,13 @@ class ManualLoop final : public Loop {
 
 class ShardTest : public ::testing::Test {
  protected:
-  ShardTest() : clock_(FromMicros(1'800'000'000'000'000)), loop_(&clock_) {}
+  explicit ShardTest(store::MemoryLogOptions options = {})
+      : clock_(FromMicros(1'800'000'000'000'000)), loop_(&clock_), log_(options) {}
 
-  std::unique_ptr<Shard> Open() {
-    auto shard = Shard::Open(&log_, &loop_, &clock_, std::string(kCenter), {});
+  std::unique_ptr<Shard> Open() { return OpenOn(log_); }
+
+  std::unique_ptr<Shard> OpenOn(store::EventLog& log) {
+    auto shard = Shard::Open(&log, &loop_, &clock_, std::string(kCenter), {});
     EXPECT_TRUE(shard.ok()) << (shard.ok() ? "" : shard.error().message);
     loop_.RunPosted();
     return shard.ok() ? std::move(*shard) : nullptr;
@@ -116,11 +119,12 @@ TEST_F(ShardTest, FirstOpenLogsTheCenterAndReopenReplaysToTheSameState) {
   auto view = again->engine().interaction(core::InteractionId(id));
   ASSERT_TRUE(view.has_value());
   EXPECT_EQ(view->state, core::InteractionState::kAssigned);
-  const InteractionRecord* record = again->projections().Find(id);
-  ASSERT_NE(record, nullptr);
-  EXPECT_EQ(record->customer["phone"], "+886200000001");
-  EXPECT_EQ(again->projections().History("+886200000001", Instant{}, Instant::max(), 10).size(),
-            1u);
+  auto record = again->projections().Find(id);
+  ASSERT_TRUE(record.ok() && record->has_value());
+  EXPECT_EQ((*record)->customer["phone"], "+886200000001");
+  auto history = again->projections().History("+886200000001", Instant{}, Instant::max(), 10);
+  ASSERT_TRUE(history.ok());
+  EXPECT_EQ(history->size(), 1u);
 }
 
 TEST_F(ShardTest, ARefusedCommandChangesNothingAndIsNotLogged) {
@@ -215,7 +219,9 @@ std::string Fingerprint(const Shard& shard) {
     out["live"].push_back({id.value(), core::InteractionStateName(v->state), v->priority,
                            ToMicros(v->age_since), v->pending_offers.size()});
   }
-  out["history"] = shard.projections().interactions();
+  auto history = shard.projections().Recent(Instant{}, Instant::max(), 1000);
+  for (const InteractionRecord& r : *history) out["history"].push_back(RecordToJson(r));
+  out["held"] = shard.projections().held();
   out["users"] = shard.users().size();
   out["seq"] = shard.last_seq();
   out["next_deadline"] = ToMicros(shard.engine().NextDeadline());
@@ -262,6 +268,177 @@ TEST_F(ShardTest, ADamagedSnapshotFallsBackToAFullReplay) {
   EXPECT_EQ(again->counters().snapshot_command, 0u);
   EXPECT_EQ(again->counters().replayed_commands, 2u);
   EXPECT_EQ(Fingerprint(*again), before);
+}
+
+class HistoryTest : public ShardTest {
+ protected:
+  using ShardTest::ShardTest;
+
+  // Stops `shard` and opens the log again.
+  std::unique_ptr<Shard> Restart(std::unique_ptr<Shard> shard) {
+    shard.reset();
+    return Open();
+  }
+
+  uint64_t Create(Shard& shard, const char* phone) {
+    auto created = Run(shard, {{"op", "interaction.create"},
+                               {"channel", "voice"},
+                               {"queue", "billing"},
+                               {"customer", {{"phone", phone}}}});
+    EXPECT_TRUE(created.ok()) << created.error().message;
+    return created.ok() ? (*created)["id"].get<uint64_t>() : 0;
+  }
+
+  // Ann takes a call from `phone` and wraps it up with notes: a closed interaction.
+  uint64_t HandleOneCall(Shard& shard, const char* phone) {
+    EXPECT_TRUE(
+        Run(shard, {{"op", "agent.presence"}, {"agent", "a1"}, {"presence", "ready"}}).ok());
+    uint64_t id = Create(shard, phone);
+    auto offers = shard.engine().OffersOf(*shard.document().center().FindAgent("a1"));
+    EXPECT_EQ(offers.size(), 1u);
+    if (offers.empty()) return id;
+    EXPECT_TRUE(Run(shard, {{"op", "offer.accept"}, {"offer", offers[0].id.value()}}).ok());
+    EXPECT_TRUE(Run(shard, {{"op", "interaction.end"}, {"interaction", id}}).ok());
+    auto wrapped = Run(shard, {{"op", "interaction.wrapup"},
+                               {"interaction", id},
+                               {"disposition", "resolved"},
+                               {"notes", "refund sent"}});
+    EXPECT_TRUE(wrapped.ok()) << wrapped.error().message;
+    return id;
+  }
+
+  void ExpectCompletedWithNotes(const Shard& shard, uint64_t id, const char* phone) {
+    auto record = shard.projections().Find(id);
+    ASSERT_TRUE(record.ok()) << record.error().message;
+    ASSERT_TRUE(record->has_value()) << "interaction " << id << " not found";
+    EXPECT_EQ((*record)->state, core::InteractionState::kCompleted);
+    EXPECT_EQ((*record)->notes, "refund sent");
+    EXPECT_EQ((*record)->disposition, "resolved");
+    EXPECT_EQ((*record)->customer["phone"], phone);
+    auto history = shard.projections().History(phone, Instant{}, Instant::max(), 10);
+    ASSERT_TRUE(history.ok());
+    ASSERT_EQ(history->size(), 1u);
+    EXPECT_EQ((*history)[0].id, id);
+  }
+};
+
+TEST_F(HistoryTest, MemoryHoldsOnlyOpenInteractionsOnceTheirWritesAreDurable) {
+  auto shard = Open();
+  ASSERT_TRUE(shard);
+  uint64_t closed = HandleOneCall(*shard, "+886200000001");
+  uint64_t open = Create(*shard, "+886200000002");  // queued: nobody is ready
+
+  EXPECT_EQ(shard->projections().held(), 1u);
+  EXPECT_NE(shard->projections().FindHeld(open), nullptr);
+  EXPECT_EQ(shard->projections().FindHeld(closed), nullptr);
+  ExpectCompletedWithNotes(*shard, closed, "+886200000001");
+  auto recent = shard->projections().Recent(Instant{}, Instant::max(), 10);
+  ASSERT_TRUE(recent.ok());
+  ASSERT_EQ(recent->size(), 2u);
+  EXPECT_EQ((*recent)[0].id, open);  // newest first
+  EXPECT_EQ((*recent)[1].id, closed);
+}
+
+TEST_F(HistoryTest, ClosedInteractionIsFoundAfterARestartWithoutASnapshot) {
+  auto shard = Open();
+  ASSERT_TRUE(shard);
+  uint64_t id = HandleOneCall(*shard, "+886200000001");
+
+  auto again = Restart(std::move(shard));
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->counters().snapshot_command, 0u);
+  EXPECT_EQ(again->projections().held(), 0u);
+  ExpectCompletedWithNotes(*again, id, "+886200000001");
+}
+
+TEST_F(HistoryTest, ClosedInteractionsAreFoundAfterARestartFromASnapshot) {
+  auto shard = Open();
+  ASSERT_TRUE(shard);
+  uint64_t before = HandleOneCall(*shard, "+886200000001");
+  uint64_t open = Create(*shard, "+886200000003");
+  ASSERT_TRUE(shard->WriteSnapshot().ok());
+  // Closed after the snapshot: replay closes it again and finds its row already in the table.
+  ASSERT_TRUE(Run(*shard, {{"op", "interaction.cancel"}, {"interaction", open}}).ok());
+  uint64_t after = HandleOneCall(*shard, "+886200000002");
+  std::string fingerprint = Fingerprint(*shard);
+
+  auto again = Restart(std::move(shard));
+  ASSERT_TRUE(again);
+  EXPECT_GT(again->counters().snapshot_command, 0u);
+  EXPECT_EQ(again->projections().held(), 0u);
+  ExpectCompletedWithNotes(*again, before, "+886200000001");
+  ExpectCompletedWithNotes(*again, after, "+886200000002");
+  auto canceled = again->projections().Find(open);
+  ASSERT_TRUE(canceled.ok() && canceled->has_value());
+  EXPECT_EQ((*canceled)->state, core::InteractionState::kCanceled);
+  EXPECT_EQ(Fingerprint(*again), fingerprint);
+}
+
+TEST_F(HistoryTest, AnUpgradedLogWithoutTheTableGetsItRebuiltOnce) {
+  auto shard = Open();
+  ASSERT_TRUE(shard);
+  uint64_t id = HandleOneCall(*shard, "+886200000001");
+  shard.reset();
+  // The same commands and events in a log without interaction rows, marked as the SQLite
+  // migration marks an older data directory.
+  store::MemoryEventLog old_log;
+  store::WriteBatch copy;
+  copy.commands = *log_.ReadCommands(0, 10000);
+  copy.events = Events();
+  copy.state = {{std::string(store::kRebuildInteractionsKey), "schema 2"}};
+  ASSERT_TRUE(old_log.Flush().ok());
+  old_log.Append(std::move(copy), nullptr);
+  ASSERT_FALSE(old_log.ReadInteraction(id)->has_value());
+
+  auto upgraded = OpenOn(old_log);
+  ASSERT_TRUE(upgraded);
+
+  ASSERT_TRUE(old_log.ReadInteraction(id)->has_value());
+  EXPECT_TRUE(old_log.ReadState(store::kRebuildInteractionsKey)->empty());
+  ExpectCompletedWithNotes(*upgraded, id, "+886200000001");
+}
+
+class HeldCommitsTest : public HistoryTest {
+ protected:
+  HeldCommitsTest() : HistoryTest({.hold_commits = true}) {}
+};
+
+TEST_F(HeldCommitsTest, AClosedRecordIsFoundBetweenItsAppendAndDurabilityThenLeavesMemory) {
+  auto shard = Open();
+  ASSERT_TRUE(shard);
+  std::optional<Result<json>> created;
+  shard->Execute({{"op", "interaction.create"}, {"channel", "chat"}, {"queue", "billing"}},
+                 "user:1", [&](Result<json> r) { created = std::move(r); });
+  ASSERT_FALSE(created.has_value());  // appended, not durable
+  log_.CommitHeld();
+  loop_.RunPosted();
+  ASSERT_TRUE(created.has_value() && created->ok());
+  uint64_t id = (**created)["id"];
+
+  std::optional<Result<json>> canceled;
+  shard->Execute({{"op", "interaction.cancel"}, {"interaction", id}}, "user:1",
+                 [&](Result<json> r) { canceled = std::move(r); });
+  loop_.RunPosted();
+  ASSERT_FALSE(canceled.has_value());
+
+  // The table still has the open version; memory answers with the appended one.
+  auto stored = log_.ReadInteraction(id);
+  ASSERT_TRUE(stored.ok() && stored->has_value());
+  auto stored_record = RecordFromText((*stored)->record, shard->document().center());
+  ASSERT_TRUE(stored_record.ok());
+  EXPECT_EQ(stored_record->state, core::InteractionState::kQueued);
+  auto found = shard->projections().Find(id);
+  ASSERT_TRUE(found.ok() && found->has_value());
+  EXPECT_EQ((*found)->state, core::InteractionState::kCanceled);
+  EXPECT_EQ(shard->projections().held(), 1u);
+
+  log_.CommitHeld();
+  loop_.RunPosted();
+  ASSERT_TRUE(canceled.has_value() && canceled->ok());
+  EXPECT_EQ(shard->projections().held(), 0u);
+  found = shard->projections().Find(id);
+  ASSERT_TRUE(found.ok() && found->has_value());
+  EXPECT_EQ((*found)->state, core::InteractionState::kCanceled);
 }
 
 }  // namespace

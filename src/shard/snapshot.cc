@@ -12,6 +12,11 @@ namespace hotline::shard {
 
 using nlohmann::json;
 
+namespace {
+// 2: the read models hold only open interactions (history is in the store's table).
+constexpr int kSnapshotVersion = 2;
+}  // namespace
+
 std::string Shard::EncodeSnapshot() const {
   json users = json::array();
   for (const auto& [id, u] : users_) {
@@ -23,7 +28,7 @@ std::string Shard::EncodeSnapshot() const {
                          {"created_us", ToMicros(u.created_at)},
                          {"sessions_valid_from_us", ToMicros(u.sessions_valid_from)}});
   }
-  json meta = {{"version", 1},
+  json meta = {{"version", kSnapshotVersion},
                {"command_seq", next_command_ - 1},
                {"event_seq", next_seq_ - 1},
                {"last_now_us", ToMicros(last_now_)},
@@ -43,7 +48,9 @@ Status Shard::RestoreSnapshot(const store::Snapshot& snapshot) {
   };
   if (sections->size() != 3) return damaged("expected 3 sections");
   json meta = json::parse((*sections)[0], nullptr, false);
-  if (!meta.is_object() || meta.value("version", 0) != 1) return damaged("unknown meta");
+  if (!meta.is_object() || meta.value("version", 0) != kSnapshotVersion) {
+    return damaged("unknown meta version (an older build's snapshot: a full replay follows)");
+  }
   try {
     if (meta.at("command_seq").get<uint64_t>() != snapshot.command_seq ||
         meta.at("event_seq").get<uint64_t>() != snapshot.event_seq) {
@@ -53,7 +60,7 @@ Status Shard::RestoreSnapshot(const store::Snapshot& snapshot) {
     if (!doc.ok()) return doc.error();
     auto engine = core::Engine::Restore(doc->center(), (*sections)[1]);
     if (!engine.ok()) return engine.error();
-    auto projections = std::make_unique<Projections>(doc->center());
+    auto projections = std::make_unique<Projections>(doc->center(), log_);
     if (Status s = projections->Restore((*sections)[2]); !s.ok()) return s;
     std::map<uint64_t, User> users;
     std::map<std::string, uint64_t> by_name;
