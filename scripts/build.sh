@@ -8,8 +8,14 @@ cd "$(dirname "$0")/.."
 
 echo "== web UI (npm run build in web/)" >&2
 if [ ! -d web/node_modules ] || [ web/package-lock.json -nt web/node_modules ]; then
-  (cd web && npm ci --no-audit --no-fund --loglevel=error)
-  touch web/node_modules  # npm ci may keep an older directory time: mark it current
+  # A registry mirror may lack other platforms' optional packages (rollup's), which the lock then
+  # leaves out and `npm ci` refuses; `npm install --no-save` installs from the same lock and
+  # writes nothing back.
+  if ! out=$(cd web && npm ci --no-audit --no-fund --loglevel=error 2>&1); then
+    echo "build: npm ci refused web/package-lock.json; installing from it with npm install" >&2
+    (cd web && npm install --no-save --no-audit --no-fund --loglevel=error)
+  fi
+  touch web/node_modules  # npm may keep an older directory time: mark it current
 fi
 if ! out=$(cd web && npm run --silent build 2>&1); then
   echo "$out" >&2
