@@ -277,6 +277,7 @@ export const en = {
   'wb.waiting': 'Waiting interactions ({count})',
   'wb.waitingNone': 'Nothing is waiting.',
   'wb.more': '{count} more not shown',
+  'wb.showWaiting': 'Show the waiting interactions of {queue}',
   'wb.why': 'Why not routed?',
   'wb.explain.title': 'Why #{id} is not routed',
   'wb.explain.state': 'State: {state} · queue {queue} · step {step}',

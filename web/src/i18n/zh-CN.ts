@@ -278,6 +278,7 @@ export const zhCN: Messages = {
   'wb.waiting': '等待中的服务（{count}）',
   'wb.waitingNone': '目前没有等待中的服务。',
   'wb.more': '另有 {count} 条未显示',
+  'wb.showWaiting': '显示 {queue} 等待中的服务',
   'wb.why': '为何未分配？',
   'wb.explain.title': '#{id} 为何未分配',
   'wb.explain.state': '状态：{state} · 队列 {queue} · 第 {step} 步',

@@ -278,6 +278,7 @@ export const zhTW: Messages = {
   'wb.waiting': '等候中的服務（{count}）',
   'wb.waitingNone': '目前沒有等候中的服務。',
   'wb.more': '另有 {count} 筆未顯示',
+  'wb.showWaiting': '顯示 {queue} 等候中的服務',
   'wb.why': '為何未分配？',
   'wb.explain.title': '#{id} 為何未分配',
   'wb.explain.state': '狀態：{state} · 佇列 {queue} · 第 {step} 步',

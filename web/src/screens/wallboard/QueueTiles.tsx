@@ -10,26 +10,40 @@ interface TilesProps {
   queues: readonly QueueInfo[];
   stats: Map<string, Signal<QueueStats | null>>;
   serverNow: () => number;
+  /** Shows the queue's waiting interactions in the waiting list. */
+  onQueue: (queue: string) => void;
 }
 
-export function QueueTiles({ queues, stats, serverNow }: TilesProps) {
+export function QueueTiles({ queues, stats, serverNow, onQueue }: TilesProps) {
   return (
     <ul class="wb-tiles" data-testid="wb-queue-tiles">
       {queues.map((q) => (
-        <Tile key={q.id} queue={q} stats={stats.get(q.id)!} serverNow={serverNow} />
+        <Tile key={q.id} queue={q} stats={stats.get(q.id)!} serverNow={serverNow} onQueue={onQueue} />
       ))}
     </ul>
   );
 }
 
-function Tile({ queue, stats, serverNow }: { queue: QueueInfo; stats: Signal<QueueStats | null>; serverNow: () => number }) {
+interface TileProps {
+  queue: QueueInfo;
+  stats: Signal<QueueStats | null>;
+  serverNow: () => number;
+  onQueue: (queue: string) => void;
+}
+
+function Tile({ queue, stats, serverNow, onQueue }: TileProps) {
   const s = stats.value;
   const l = locale.value;
   const level = slLevel(s?.service_level, queue.target);
   const sl = formatPercent(s?.service_level ?? null, l);
   return (
     <li class={`wb-tile sl-${level}`} data-testid="wb-queue-tile" data-queue={queue.id} data-sl-level={level}>
-      <h3 title={queue.id}>{queue.name}</h3>
+      <h3 title={queue.id}>
+        <button type="button" class="wb-tile-name" onClick={() => onQueue(queue.id)} data-testid="wb-tile-name"
+          aria-label={t('wb.showWaiting', { queue: queue.name })}>
+          {queue.name}
+        </button>
+      </h3>
       <dl>
         <div class="wb-big">
           <dt>{t('wb.tile.waiting')}</dt>

@@ -1,6 +1,5 @@
 // The interactions waiting now, longest first, each with "why not routed?".
 import type { Signal } from '@preact/signals';
-import { useState } from 'preact/hooks';
 import { t } from '../../i18n';
 import { waitingList, type QueueInfo, type WaitingItem, type WallboardState } from '../../state/wallboard';
 import { Elapsed } from './Elapsed';
@@ -11,12 +10,14 @@ const SHOWN = 50;
 interface Props {
   state: Signal<WallboardState | null>;
   queues: readonly QueueInfo[];
+  /** The queue shown ('' = all), chosen here or by a tile. */
+  queue: string;
+  onQueue: (queue: string) => void;
   serverNow: () => number;
   onExplain: (id: number) => void;
 }
 
-export function WaitingList({ state, queues, serverNow, onExplain }: Props) {
-  const [queue, setQueue] = useState('');
+export function WaitingList({ state, queues, queue, onQueue, serverNow, onExplain }: Props) {
   const list = waitingList(state.value!, queue || undefined);
   const names = new Map(queues.map((q) => [q.id, q.name]));
   return (
@@ -25,7 +26,7 @@ export function WaitingList({ state, queues, serverNow, onExplain }: Props) {
         <h2 id="wb-waiting-title" data-testid="wb-waiting-count">{t('wb.waiting', { count: list.length })}</h2>
         <label>
           <span class="sr-only">{t('wb.queue')}</span>
-          <select value={queue} onChange={(e) => setQueue((e.target as HTMLSelectElement).value)} data-testid="wb-waiting-queue">
+          <select value={queue} onChange={(e) => onQueue((e.target as HTMLSelectElement).value)} data-testid="wb-waiting-queue">
             <option value="">{t('wb.allQueues')}</option>
             {queues.map((q) => <option key={q.id} value={q.id}>{q.name}</option>)}
           </select>

@@ -20,6 +20,7 @@ export default function Wallboard(_props: ScreenProps) {
   const wb = useWallboard();
   const [presenceFor, setPresenceFor] = useState<string | null>(null);
   const [explainId, setExplainId] = useState<number | null>(null);
+  const [waitingQueue, setWaitingQueue] = useState('');
 
   if (wb.error.value) {
     return <p class="notice error" role="alert" data-testid="wb-error">{t('wb.loadFailed', { message: errorText(wb.error.value) })}</p>;
@@ -34,13 +35,20 @@ export default function Wallboard(_props: ScreenProps) {
           <h2 id="wb-queues-title">
             {t('wb.queues')} <StreamStatus status={wb.status} />
           </h2>
-          <QueueTiles queues={first.queues} stats={wb.stats} serverNow={wb.serverNow} />
+          <QueueTiles queues={first.queues} stats={wb.stats} serverNow={wb.serverNow} onQueue={setWaitingQueue} />
         </section>
         <AgentGrid state={wb.state} serverNow={wb.serverNow} onPresence={setPresenceFor} />
       </div>
       <aside class="wb-side">
         <TrendChart trend={wb.trend} error={wb.trendError} />
-        <WaitingList state={wb.state} queues={first.queues} serverNow={wb.serverNow} onExplain={setExplainId} />
+        <WaitingList
+          state={wb.state}
+          queues={first.queues}
+          queue={waitingQueue}
+          onQueue={setWaitingQueue}
+          serverNow={wb.serverNow}
+          onExplain={setExplainId}
+        />
       </aside>
       {presenceFor && <PresenceDialog agentId={presenceFor} state={wb.state} onClose={() => setPresenceFor(null)} />}
       {explainId !== null && <ExplainDialog id={explainId} state={wb.state} onClose={() => setExplainId(null)} />}
