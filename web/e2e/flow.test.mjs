@@ -1,7 +1,8 @@
 // The issue's whole path through the UI: an admin creates an agent and its user in
 // Administration; the agent signs in and goes ready; an interaction created through the API
-// appears on the desktop as an offer; the agent accepts, ends and wraps up; the desktop in
-// Traditional Chinese. Every screen on the way is saved as a screenshot.
+// appears on the desktop as an offer; the agent accepts, ends and wraps up; meanwhile the
+// supervisor's wallboard counts it waiting, then answered, and the report counts it; the desktop
+// and the wallboard in Chinese. Every screen on the way is saved as a screenshot.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { launchBrowser, screenshot, signIn, startCenter, waitUntil } from './harness.mjs';
@@ -18,6 +19,14 @@ const AGENT = 'e2e_agent';
 const QUEUE = 'e2e_queue';
 const USER = 'mei';
 const PASSWORD = 'e2e-agent-password-1';
+const SUPERVISOR = 'lee';
+const SUPERVISOR_PASSWORD = 'e2e-supervisor-password-1';
+
+// The text of `testId` inside the wallboard tile of QUEUE, once it is `expected`.
+async function tileShows(page, testId, expected) {
+  const cell = page.locator(`[data-testid="wb-queue-tile"][data-queue="${QUEUE}"] [data-testid="${testId}"]`);
+  await waitUntil(`wallboard ${testId} = ${expected}`, async () => (await cell.textContent()).trim() === expected);
+}
 
 // An admin creates agent AGENT (voice capacity 1) and user USER (role agent, acting as AGENT)
 // through the administration screen.
@@ -62,6 +71,22 @@ test('an admin creates an agent, who goes ready and works an offered interaction
   const queue = await center.api('POST', '/api/v1/queues', { id: QUEUE, name: 'E2E', members: [AGENT] }, adminToken);
   assert.equal(queue.status, 201, queue.text);
 
+  // The supervisor watches the wallboard: the new queue's tile, nothing waiting yet.
+  const supervisor = await center.api(
+    'POST',
+    '/api/v1/users',
+    { username: SUPERVISOR, password: SUPERVISOR_PASSWORD, roles: ['supervisor'] },
+    adminToken,
+  );
+  assert.equal(supervisor.status, 201, supervisor.text);
+  const board = await chromium.newPage('en');
+  t.after(() => board.context().close());
+  await signIn(board, center, SUPERVISOR, SUPERVISOR_PASSWORD);
+  await board.getByTestId('wallboard').waitFor();
+  await board.locator('[data-testid="wallboard"] [data-testid="stream-status"][data-status="live"]').waitFor();
+  await tileShows(board, 'wb-tile-waiting', '0');
+  const slBefore = (await board.locator(`[data-testid="wb-queue-tile"][data-queue="${QUEUE}"] [data-testid="wb-tile-sl"]`).textContent()).trim();
+
   const desk = await chromium.newPage('en');
   t.after(() => desk.context().close());
   await signIn(desk, center, USER, PASSWORD);
@@ -86,12 +111,22 @@ test('an admin creates an agent, who goes ready and works an offered interaction
   assert.match(await offer.getByTestId('offer-queue').textContent(), /E2E|e2e_queue/);
   assert.match(await offer.getByTestId('offer-customer').textContent(), /886912345678/);
   await screenshot(desk, 'agent-offer-en');
+  await tileShows(board, 'wb-tile-waiting', '1');
+  await board.locator(`[data-testid="wb-waiting-item"][data-interaction="${id}"]`).waitFor();
+  await screenshot(board, 'wallboard-waiting-en');
 
   await offer.getByTestId('offer-accept').click();
   const work = desk.locator(`[data-testid="work-card"][data-interaction="${id}"]`);
   await desk.locator(`[data-testid="work-card"][data-interaction="${id}"][data-phase="connected"]`).waitFor();
   await desk.getByTestId('offer-none').waitFor();
   await screenshot(desk, 'agent-connected-en');
+  await tileShows(board, 'wb-tile-waiting', '0');
+  // Answered at once: the queue's service level is met in full.
+  await waitUntil('the service level to count the answer', async () => {
+    const sl = await board.locator(`[data-testid="wb-queue-tile"][data-queue="${QUEUE}"] [data-testid="wb-tile-sl"]`).textContent();
+    return /100\s?%/.test(sl) && sl.trim() !== slBefore;
+  });
+  await screenshot(board, 'wallboard-en');
 
   await work.getByTestId('work-end').click();
   await desk.locator(`[data-testid="work-card"][data-interaction="${id}"][data-phase="wrapup"]`).waitFor();
@@ -108,7 +143,20 @@ test('an admin creates an agent, who goes ready and works an offered interaction
   });
   assert.equal(done.notes, 'Billing question answered.');
 
-  // The same desktop in Traditional Chinese.
+  // The report of today counts the interaction answered in the queue.
+  await admin.getByTestId('nav-reports').click();
+  await admin.getByTestId('reports-form').waitFor();
+  await admin.getByTestId('reports-queue').selectOption(QUEUE);
+  await admin.getByTestId('reports-run').click();
+  const answered = admin.locator('[data-testid="reports-total"] [data-kpi="answered"]');
+  await answered.waitFor();
+  assert.equal((await answered.textContent()).trim(), '1');
+  await screenshot(admin, 'reports-en');
+
+  // The wallboard in Simplified Chinese, the desktop in Traditional Chinese.
+  await board.getByTestId('locale-select').selectOption('zh-CN');
+  await board.getByTestId('nav-wallboard').getByText('实时看板').waitFor();
+  await screenshot(board, 'wallboard-zh-CN');
   await desk.getByTestId('locale-select').selectOption('zh-TW');
   await desk.getByTestId('nav-agent').getByText('客服桌面').waitFor();
   await screenshot(desk, 'agent-desktop-zh-TW');
