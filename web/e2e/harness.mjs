@@ -38,6 +38,8 @@ const running = new Set(); // child processes to kill if the test process exits 
 process.on('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
+// Stopped from outside (ctest's timeout, Ctrl-C): exit, so the handler above ends the children.
+for (const signal of ['SIGTERM', 'SIGINT']) process.on(signal, () => process.exit(signal === 'SIGINT' ? 130 : 143));
 
 /** Resolves once `condition()` returns a truthy value (which it returns); throws past the deadline. */
 export async function waitUntil(what, condition, deadlineMs = DEADLINE_MS) {
