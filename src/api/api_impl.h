@@ -137,7 +137,10 @@ struct Api::Impl {
   std::optional<http::Response> OnUpgrade(const http::Request& request);
   void OnOpen(std::shared_ptr<http::WebSocketPeer> peer, const http::Request& request);
   void OnClose(http::WebSocketPeer* peer);
+  // Collects newly durable events; one posted FlushStream sends them.
   void Publish(const std::vector<shard::PublishedEvent>& events);
+  // Sends the collected events to every live subscriber, in frames.
+  void FlushStream();
   void CatchUp(http::WebSocketPeer* peer);
 
   // ---- views ----
@@ -152,6 +155,8 @@ struct Api::Impl {
   auth::LoginThrottle throttle;
   Worker worker;
   std::unordered_map<http::WebSocketPeer*, Subscriber> subscribers;
+  std::vector<shard::PublishedEvent> stream_pending;  // durable, not yet sent to live subscribers
+  bool stream_flush_posted = false;
   std::function<http::ServerCounters()> server_counters;
   // metrics
   std::map<std::pair<std::string, int>, uint64_t> requests_by_route;  // (pattern, status)

@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -420,18 +421,23 @@ uint64_t NumberAfter(std::string_view text, std::string_view key) {
 // client watches and the stream delivery latency of the measured creates is reported too.
 Json CreatePhase(Target& t, const ApiBenchOptions& o, int connections,
                  const std::vector<std::string>& queues, bool with_stream) {
-  // The stream: when each interaction.created arrived.
+  // The stream: when each interaction.created arrived (its frame's read time).
   std::mutex seen_mutex;
   std::unordered_map<uint64_t, int64_t> seen;
+  std::atomic<uint64_t> stream_events{0};
   std::unique_ptr<EventStream> stream;
   if (with_stream) {
     auto opened = EventStream::Open(
         t.endpoint, "/api/v1/stream?token=" + t.token,
         [&](std::string_view text, int64_t received) {
-          if (text.find("\"type\":\"interaction.created\"") == std::string_view::npos) return;
-          uint64_t id = NumberAfter(text, "\"interaction\":");
-          std::lock_guard lock(seen_mutex);
-          seen.emplace(id, received);
+          std::vector<std::string_view> events = FrameEvents(text);
+          stream_events += events.size();
+          for (std::string_view e : events) {
+            if (e.find("\"type\":\"interaction.created\"") == std::string_view::npos) continue;
+            uint64_t id = NumberAfter(e, "\"interaction\":");
+            std::lock_guard lock(seen_mutex);
+            seen.emplace(id, received);
+          }
         });
     if (!opened.ok()) return Json{{"error", opened.error().message}};
     stream = std::move(*opened);
@@ -563,6 +569,10 @@ Json CreatePhase(Target& t, const ApiBenchOptions& o, int connections,
            : Round(static_cast<double>(negative) / static_cast<double>(after_response.size()), 4)},
       {"missing", missing},
       {"messages", stream_messages},
+      {"events_per_message", stream_messages ? Round(static_cast<double>(stream_events.load()) /
+                                                         static_cast<double>(stream_messages),
+                                                     1)
+                                             : 0.0},
       {"messages_per_read",
        stream_reads
            ? Round(static_cast<double>(stream_messages) / static_cast<double>(stream_reads), 1)

@@ -463,6 +463,28 @@ Result<LoadCounters> RunLoad(const Endpoint& endpoint, int connections, int64_t 
 
 // ---- EventStream ----
 
+std::vector<std::string_view> FrameEvents(std::string_view frame) {
+  constexpr std::string_view kStart = R"({"events":[)";
+  std::vector<std::string_view> events;
+  if (frame.substr(0, kStart.size()) != kStart) return events;
+  int depth = 0;  // of the objects inside the array
+  size_t event_start = 0;
+  for (size_t i = kStart.size(); i < frame.size(); ++i) {
+    char c = frame[i];
+    if (c == '"') {  // skip the string, escapes included
+      for (++i; i < frame.size() && frame[i] != '"'; ++i) {
+        if (frame[i] == '\\') ++i;
+      }
+    } else if (c == '{' || c == '[') {
+      if (depth++ == 0) event_start = i;
+    } else if (c == '}' || c == ']') {
+      if (depth == 0) return events;  // the end of the array
+      if (--depth == 0) events.push_back(frame.substr(event_start, i + 1 - event_start));
+    }
+  }
+  return {};  // cut short
+}
+
 Result<std::unique_ptr<EventStream>> EventStream::Open(const Endpoint& endpoint,
                                                        const std::string& target,
                                                        OnMessage on_message) {

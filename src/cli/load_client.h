@@ -6,7 +6,7 @@
 //  - RunLoad: many non-blocking keep-alive connections on one epoll loop, one request in flight
 //    on each, until a deadline.
 //  - EventStream: a WebSocket client reading on a thread of its own, timestamping each message
-//    when its bytes were read.
+//    (a frame of events) when its bytes were read; FrameEvents splits a frame into its events.
 //
 // Only what the bench needs: http:// (no TLS), Content-Length or chunked bodies, no pipelining,
 // no redirects, text frames. Errors come back as Result/Status naming the step that failed.
@@ -25,6 +25,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <vector>
 
 #include "base/result.h"
 
@@ -116,6 +117,11 @@ struct LoadCounters {
 Result<LoadCounters> RunLoad(const Endpoint& endpoint, int connections, int64_t deadline_ns,
                              const std::function<std::optional<std::string>(int)>& next,
                              const std::function<void(const LoadReply&)>& on_reply);
+
+// The events of one stream frame ({"events":[{...},{...}],"next":SEQ}), each its JSON text, found
+// by bracket depth (string contents skipped) without parsing, so the reader stays cheap next to
+// the server it measures. Empty when the text is not that shape.
+std::vector<std::string_view> FrameEvents(std::string_view frame);
 
 // A WebSocket client of /api/v1/stream.
 class EventStream {

@@ -1,20 +1,18 @@
 // GET /api/v1/stream over a real WebSocket: replay from ?after=SEQ, then live events, in order,
-// none twice; the token by ?token= or Bearer; an agent's token sees only its own agent's events.
+// none twice, in frames shaped like a GET /events page (StreamFrames checks each one); the events
+// of one command in one frame; the token by ?token= or Bearer; an agent's token sees only its own
+// agent's events, and no frame at all when nothing of a batch is its own.
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "api/api_test_env.h"
+#include "support/stream_frames.h"
 #include "support/wait.h"
 #include "support/websocket_client.h"
 
 namespace hotline::itest {
 namespace {
-
-std::vector<json> Parse(const std::vector<std::string>& texts) {
-  std::vector<json> out;
-  for (const auto& t : texts) out.push_back(json::parse(t, nullptr, false));
-  return out;
-}
 
 class Stream : public ApiTest {
  protected:
@@ -36,8 +34,10 @@ TEST_F(Stream, ReplaysFromAfterThenSendsLiveEventsInOrder) {
   WebSocketClient ws;
   HttpResponse handshake = Open(ws, "after=" + std::to_string(from), admin());
   ASSERT_EQ(handshake.status, 101) << handshake.body << ws.error();
-  std::vector<json> replayed = Parse(ws.ReceiveTexts(head - from));
-  ASSERT_EQ(replayed.size(), head - from) << ws.error();
+  StreamFrames stream(ws);
+  std::vector<json> replayed = stream.Events(head - from);
+  ASSERT_EQ(replayed.size(), head - from) << stream.error();
+  EXPECT_EQ(stream.frames(), 1u) << "a catch-up page is one frame";
   for (size_t i = 0; i < replayed.size(); ++i) {
     EXPECT_EQ(replayed[i]["seq"], from + 1 + i) << replayed[i].dump();
   }
@@ -47,14 +47,14 @@ TEST_F(Stream, ReplaysFromAfterThenSendsLiveEventsInOrder) {
 
   SetPresence(agent, "not_ready");
   uint64_t live_head = LastSeq();
-  std::vector<json> live = Parse(ws.ReceiveTexts(live_head - head));
-  ASSERT_EQ(live.size(), live_head - head) << ws.error();
+  std::vector<json> live = stream.Events(live_head - head);
+  ASSERT_EQ(live.size(), live_head - head) << stream.error();
   for (size_t i = 0; i < live.size(); ++i) EXPECT_EQ(live[i]["seq"], head + 1 + i);
   EXPECT_EQ(live[0]["data"]["agent"], agent);
-  // Nothing more, nothing twice: the next message is the next write's.
+  // Nothing more, nothing twice: the next frame is the next write's.
   SetPresence(agent, "ready");
-  std::vector<json> next = Parse(ws.ReceiveTexts(1));
-  ASSERT_EQ(next.size(), 1u) << ws.error();
+  std::vector<json> next = stream.Events(1);
+  ASSERT_EQ(next.size(), LastSeq() - live_head) << stream.error();
   EXPECT_EQ(next[0]["seq"], live_head + 1);
 }
 
@@ -65,8 +65,9 @@ TEST_F(Stream, WithoutAfterOnlyLiveEventsArrive) {
   uint64_t head = LastSeq();
   std::string skill = Unique("skill");
   ASSERT_EQ(Post("/api/v1/skills", json{{"id", skill}}, admin()).status, 201);
-  std::vector<json> got = Parse(ws.ReceiveTexts(1));
-  ASSERT_EQ(got.size(), 1u) << ws.error();
+  StreamFrames stream(ws);
+  std::vector<json> got = stream.Events(1);
+  ASSERT_EQ(got.size(), 1u) << stream.error();
   EXPECT_EQ(got[0]["seq"], head + 1);
   EXPECT_EQ(got[0]["type"], "skill.created");
   EXPECT_EQ(got[0]["data"]["id"], skill);
@@ -74,12 +75,32 @@ TEST_F(Stream, WithoutAfterOnlyLiveEventsArrive) {
 
 TEST_F(Stream, AfterZeroReplaysTheWholeLog) {
   WebSocketClient ws;
-  ASSERT_EQ(Open(ws, "after=0", MakeUser({"analyst"}).token).status, 101) << ws.error();
-  std::vector<json> got = Parse(ws.ReceiveTexts(2));
-  ASSERT_EQ(got.size(), 2u);
-  EXPECT_EQ(got[0]["seq"], 1);
+  TestUser analyst = MakeUser({"analyst"});
+  uint64_t head = LastSeq();
+  ASSERT_EQ(Open(ws, "after=0", analyst.token).status, 101) << ws.error();
+  StreamFrames stream(ws);
+  std::vector<json> got = stream.Events(head);
+  ASSERT_EQ(got.size(), head) << stream.error();
+  for (size_t i = 0; i < got.size(); ++i) EXPECT_EQ(got[i]["seq"], i + 1);
   EXPECT_EQ(got[0]["type"], "center.loaded");
-  EXPECT_EQ(got[1]["seq"], 2);
+  EXPECT_EQ(got, EventsAfter(0)) << "the same events as /events";
+}
+
+TEST_F(Stream, TheEventsOfOneCommandComeInOneFrame) {
+  Seat seat = MakeSeat();
+  SetPresence(seat.agent, "ready");
+  WebSocketClient ws;
+  ASSERT_EQ(Open(ws, "after=" + std::to_string(LastSeq()), admin()).status, 101) << ws.error();
+  uint64_t head = LastSeq();
+  // Created, queued and offered to the ready agent: one command, several events.
+  ASSERT_NE(CreateInteraction(seat.queue), 0u);
+  uint64_t created_head = LastSeq();
+  ASSERT_GT(created_head, head + 1);
+  StreamFrames stream(ws);
+  std::optional<json> frame = stream.Next();
+  ASSERT_TRUE(frame) << stream.error();
+  EXPECT_EQ((*frame)["next"], created_head) << frame->dump();
+  EXPECT_EQ((*frame)["events"], json(EventsAfter(head))) << "the page GET /events gives";
 }
 
 TEST_F(Stream, AnAgentSeesOnlyItsOwnAgentsEvents) {
@@ -96,17 +117,18 @@ TEST_F(Stream, AnAgentSeesOnlyItsOwnAgentsEvents) {
     if (e["data"].value("agent", "") == mine.agent) ++expected;
   }
   ASSERT_GT(expected, 3u);
-  std::vector<json> got = Parse(ws.ReceiveTexts(expected));
-  ASSERT_EQ(got.size(), expected) << ws.error();
+  StreamFrames stream(ws);
+  std::vector<json> got = stream.Events(expected);
+  ASSERT_EQ(got.size(), expected) << stream.error();
   for (const json& e : got) {
     EXPECT_EQ(e["data"]["agent"], mine.agent) << e.dump();
     EXPECT_EQ(e.dump().find(other.agent), std::string::npos) << e.dump();
   }
-  // Nothing else was its own: the next message is the next write's.
+  // Nothing else was its own: the next frame is the next write's.
   uint64_t before_marker = LastSeq();
   SetPresence(mine.agent, "not_ready");
-  std::vector<json> next = Parse(ws.ReceiveTexts(1));
-  ASSERT_EQ(next.size(), 1u) << ws.error();
+  std::vector<json> next = stream.Events(1);
+  ASSERT_EQ(next.size(), 1u) << stream.error();
   EXPECT_GT(next[0]["seq"].get<uint64_t>(), before_marker) << next[0].dump();
 }
 
@@ -118,11 +140,17 @@ TEST_F(Stream, AnAgentDoesNotSeeEventsThatOnlyQuoteItsIdInCustomerData) {
   // Caller-supplied data naming the agent is not the agent's business.
   CreateInteraction(other.queue, json{{"attributes", {{"agent", mine.agent}}},
                                       {"customer", {{"agent", mine.agent}}}});
-  SetPresence(mine.agent, "ready");  // then its own event, as a marker
-  std::vector<json> got = Parse(ws.ReceiveTexts(1));
-  ASSERT_EQ(got.size(), 1u) << ws.error();
-  EXPECT_NE(got[0]["type"], "interaction.created") << got[0].dump();
-  EXPECT_EQ(got[0]["data"]["agent"], mine.agent) << got[0].dump();
+  uint64_t before_marker = LastSeq();
+  SetPresence(mine.agent, "ready");  // then its own events, as a marker
+  // No frame for the batch with nothing of its own: the first frame is the marker's.
+  StreamFrames stream(ws);
+  std::optional<json> frame = stream.Next();
+  ASSERT_TRUE(frame) << stream.error();
+  EXPECT_EQ((*frame)["events"], json(EventsAfter(before_marker))) << frame->dump();
+  for (const json& e : (*frame)["events"]) {
+    EXPECT_NE(e["type"], "interaction.created") << e.dump();
+    EXPECT_EQ(e["data"]["agent"], mine.agent) << e.dump();
+  }
 }
 
 TEST_F(Stream, AnAgentTiedByTheAgentRecordSeesItsEvents) {
@@ -130,11 +158,14 @@ TEST_F(Stream, AnAgentTiedByTheAgentRecordSeesItsEvents) {
   std::string agent = Unique("agent");
   MakeAgent(agent, json{{"user_id", user.id}});
   WebSocketClient ws;
-  ASSERT_EQ(Open(ws, "after=" + std::to_string(LastSeq()), user.token).status, 101);
+  uint64_t head = LastSeq();
+  ASSERT_EQ(Open(ws, "after=" + std::to_string(head), user.token).status, 101);
   SetPresence(agent, "ready", user.token);
-  std::vector<json> got = Parse(ws.ReceiveTexts(1));
-  ASSERT_EQ(got.size(), 1u) << "the agent's own presence change never came; " << ws.error();
-  EXPECT_EQ(got[0]["data"]["agent"], agent);
+  StreamFrames stream(ws);
+  std::optional<json> frame = stream.Next();
+  ASSERT_TRUE(frame) << "the agent's own presence change never came; " << stream.error();
+  EXPECT_EQ((*frame)["events"], json(EventsAfter(head))) << frame->dump();
+  EXPECT_EQ((*frame)["events"][0]["data"]["agent"], agent);
 }
 
 TEST_F(Stream, UpgradeIsRefusedWithoutAValidTokenOrWithABadCursor) {
