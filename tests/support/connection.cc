@@ -73,6 +73,17 @@ bool Connection::PeerClosed() const {
   return false;
 }
 
+bool Connection::ReadUntilClosed(Clock::time_point deadline) {
+  buffer_.clear();
+  while (Fill(deadline)) buffer_.clear();
+  return error_ == "connection closed by the server" ||
+         error_ == std::string("recv: ") + std::strerror(ECONNRESET);
+}
+
+void Connection::SetReceiveBuffer(int bytes) {
+  if (fd_ >= 0) ::setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof bytes);
+}
+
 bool Connection::SendAll(std::string_view bytes) {
   if (fd_ < 0) {
     error_ = "not connected";

@@ -54,6 +54,12 @@ class Connection {
   bool connected() const { return fd_ >= 0; }
   // True when the peer has closed its side (checked without blocking); false while it is open.
   bool PeerClosed() const;
+  // Reads and drops whatever arrives until the peer ends the connection (end of stream or reset):
+  // true when that happens before the deadline.
+  bool ReadUntilClosed(Clock::time_point deadline);
+  // Sets the kernel's receive buffer (SO_RCVBUF): a small one makes a client that stops reading
+  // hold the server back early.
+  void SetReceiveBuffer(int bytes);
 
   // Writes every byte (blocking; the kernel's send timeout is the deadline).
   bool SendAll(std::string_view bytes);

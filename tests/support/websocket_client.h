@@ -48,6 +48,13 @@ class WebSocketClient {
   // Text messages until `count` have arrived or the deadline passes (a close frame ends it too).
   std::vector<std::string> ReceiveTexts(size_t count, Millis timeout = kDefaultDeadline);
 
+  // True when the server ends the TCP connection within `timeout` (whatever arrives is dropped).
+  bool ReadUntilClosed(Millis timeout = kDefaultDeadline) {
+    return connection_.ReadUntilClosed(Clock::now() + timeout);
+  }
+  // The connection under the client (e.g. to shrink its receive buffer once open).
+  Connection& connection() { return connection_; }
+
   bool SendText(std::string_view text);
   // Sends a close frame; does not wait for the server's.
   bool SendClose(int code = 1000, std::string_view reason = {});

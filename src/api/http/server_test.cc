@@ -1,15 +1,10 @@
-// Server tests: a real Server on port 0, its io_context run by a background thread, and a small
-// blocking client written on POSIX sockets (no Beast here, so this file compiles quickly and the
-// server is checked against an independent HTTP/WebSocket implementation). Every wait has a
-// deadline: socket reads time out after kDeadline, futures are waited for with wait_for.
+// Server tests: a real Server on port 0, its io_context run by a background thread, and the
+// blocking clients of tests/support on POSIX sockets (no Beast here, so this file compiles quickly
+// and the server is checked against an independent HTTP/WebSocket implementation). Every wait has
+// a deadline: socket reads time out after kDeadline, futures are waited for with wait_for.
 #include "api/http/server.h"
 
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <boost/asio/io_context.hpp>
@@ -30,11 +25,18 @@
 #include <utility>
 #include <vector>
 
+#include "support/connection.h"
+#include "support/websocket_client.h"
+
 namespace hotline::api::http {
 namespace {
 
 namespace asio = boost::asio;
 using namespace std::chrono_literals;
+
+using itest::HttpResponse;
+using itest::WebSocketClient;
+using itest::WebSocketMessage;
 
 constexpr auto kDeadline = 10s;
 
@@ -65,213 +67,39 @@ class Mailbox {
   std::deque<T> items_;
 };
 
-struct HttpReply {
-  int status = 0;
-  std::map<std::string, std::string> headers;  // names lower-cased
-  std::string body;
-
-  std::string header(const std::string& name) const {
-    auto it = headers.find(name);
-    return it == headers.end() ? std::string() : it->second;
-  }
-};
-
-struct WsMessage {
-  int opcode = 0;  // 1 text, 2 binary, 8 close
-  std::string payload;
-
-  int close_code() const {
-    if (payload.size() < 2) return 0;
-    return (static_cast<unsigned char>(payload[0]) << 8) | static_cast<unsigned char>(payload[1]);
-  }
-  std::string close_reason() const { return payload.size() < 2 ? "" : payload.substr(2); }
-};
-
-// A blocking HTTP/1.1 + WebSocket client on one TCP connection. Reads give up after kDeadline.
+// One raw HTTP/1.1 connection (tests/support's Connection): requests written as text, so a test
+// can send malformed or unusual ones; responses read with kDeadline.
 class Client {
  public:
-  explicit Client(uint16_t port) {
-    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    timeval timeout{std::chrono::seconds(kDeadline).count(), 0};
-    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-    ::setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
-    int one = 1;
-    ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(port);
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
-  }
-  ~Client() { Close(); }
-  Client(const Client&) = delete;
-  Client& operator=(const Client&) = delete;
+  explicit Client(uint16_t port) { connection_.Connect(port); }
 
-  bool connected() const { return connected_; }
-
-  void Close() {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
-  }
-
-  // Only a small receive buffer: a client that stops reading blocks the server early.
-  void ShrinkReceiveBuffer() {
-    int size = 4096;
-    ::setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
-  }
-
-  bool Send(std::string_view bytes) {
-    while (!bytes.empty()) {
-      ssize_t n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
-      if (n <= 0) return false;
-      bytes.remove_prefix(static_cast<size_t>(n));
-    }
-    return true;
-  }
-
+  bool connected() const { return connection_.connected(); }
+  void Close() { connection_.Close(); }
+  bool Send(std::string_view bytes) { return connection_.SendAll(bytes); }
   // One response; `head_only`: the answer to a HEAD request, whose Content-Length has no body.
-  std::optional<HttpReply> ReadResponse(bool head_only = false) {
-    size_t end;
-    while ((end = buffer_.find("\r\n\r\n")) == std::string::npos) {
-      if (!Fill()) return std::nullopt;
-    }
-    std::string head = buffer_.substr(0, end);
-    buffer_.erase(0, end + 4);
-    HttpReply reply;
-    size_t line_end = head.find("\r\n");
-    std::string status_line = head.substr(0, line_end);
-    if (status_line.rfind("HTTP/1.", 0) != 0 || status_line.size() < 12) return std::nullopt;
-    reply.status = std::stoi(status_line.substr(9, 3));
-    while (line_end != std::string::npos) {
-      size_t start = line_end + 2;
-      line_end = head.find("\r\n", start);
-      std::string line =
-          head.substr(start, line_end == std::string::npos ? std::string::npos : line_end - start);
-      size_t colon = line.find(':');
-      if (colon == std::string::npos) continue;
-      std::string name = line.substr(0, colon);
-      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      size_t value_start = line.find_first_not_of(' ', colon + 1);
-      reply.headers[name] = value_start == std::string::npos ? "" : line.substr(value_start);
-    }
-    if (head_only || reply.status == 100 || reply.status == 101) return reply;
-    size_t length =
-        std::stoul(reply.header("content-length").empty() ? "0" : reply.header("content-length"));
-    while (buffer_.size() < length) {
-      if (!Fill()) return std::nullopt;
-    }
-    reply.body = buffer_.substr(0, length);
-    buffer_.erase(0, length);
-    return reply;
+  std::optional<HttpResponse> ReadResponse(bool head_only = false) {
+    return connection_.ReadResponse(itest::Clock::now() + kDeadline, head_only);
   }
-
-  std::optional<HttpReply> Get(const std::string& target) {
+  std::optional<HttpResponse> Get(const std::string& target) {
     if (!Send("GET " + target + " HTTP/1.1\r\nHost: test\r\n\r\n")) return std::nullopt;
     return ReadResponse();
   }
-
-  // True when the server closed the connection (end of stream or reset) before the deadline;
-  // any bytes still arriving are discarded.
-  bool ReadUntilClosed() {
-    buffer_.clear();
-    char chunk[4096];
-    while (true) {
-      ssize_t n = ::recv(fd_, chunk, sizeof chunk, 0);
-      if (n == 0) return true;
-      if (n < 0) return errno == ECONNRESET;
+  // A WebSocket upgrade request and its answer, on this connection (WebSocketClient closes a
+  // refused one itself; this one stays, to see what the server does).
+  std::optional<HttpResponse> Upgrade(const std::string& target) {
+    if (!Send("GET " + target +
+              " HTTP/1.1\r\nHost: test\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+              "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")) {
+      return std::nullopt;
     }
-  }
-
-  std::optional<HttpReply> Handshake(const std::string& target) {
-    std::string request = "GET " + target +
-                          " HTTP/1.1\r\nHost: test\r\nUpgrade: websocket\r\n"
-                          "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                          "Sec-WebSocket-Version: 13\r\n\r\n";
-    if (!Send(request)) return std::nullopt;
     return ReadResponse();
   }
-
-  // RFC 6455 section 5.2: client frames are masked.
-  bool SendFrame(int opcode, std::string_view payload) {
-    std::string frame;
-    frame += static_cast<char>(0x80 | opcode);
-    if (payload.size() < 126) {
-      frame += static_cast<char>(0x80 | payload.size());
-    } else if (payload.size() <= 0xffff) {
-      frame += static_cast<char>(0x80 | 126);
-      frame += static_cast<char>(payload.size() >> 8);
-      frame += static_cast<char>(payload.size() & 0xff);
-    } else {
-      frame += static_cast<char>(0x80 | 127);
-      for (int shift = 56; shift >= 0; shift -= 8) {
-        frame += static_cast<char>((static_cast<uint64_t>(payload.size()) >> shift) & 0xff);
-      }
-    }
-    const char mask[4] = {0x12, 0x34, 0x56, 0x78};
-    frame.append(mask, 4);
-    for (size_t i = 0; i < payload.size(); ++i)
-      frame += static_cast<char>(payload[i] ^ mask[i % 4]);
-    return Send(frame);
-  }
-  bool SendText(std::string_view text) { return SendFrame(1, text); }
-  bool SendClose(int code, std::string_view reason = {}) {
-    std::string payload;
-    payload += static_cast<char>(code >> 8);
-    payload += static_cast<char>(code & 0xff);
-    payload += reason;
-    return SendFrame(8, payload);
-  }
-
-  // The next data message (continuation frames joined) or close frame; pings are skipped.
-  std::optional<WsMessage> ReadMessage() {
-    WsMessage message;
-    while (true) {
-      if (!FillTo(2)) return std::nullopt;
-      const auto b0 = static_cast<unsigned char>(buffer_[0]);
-      const auto b1 = static_cast<unsigned char>(buffer_[1]);
-      size_t header = 2;
-      uint64_t length = b1 & 0x7f;
-      if (length == 126) {
-        header = 4;
-        if (!FillTo(header)) return std::nullopt;
-        length =
-            (static_cast<unsigned char>(buffer_[2]) << 8) | static_cast<unsigned char>(buffer_[3]);
-      } else if (length == 127) {
-        header = 10;
-        if (!FillTo(header)) return std::nullopt;
-        length = 0;
-        for (int i = 2; i < 10; ++i)
-          length = (length << 8) | static_cast<unsigned char>(buffer_[i]);
-      }
-      if (!FillTo(header + length)) return std::nullopt;
-      std::string payload = buffer_.substr(header, length);
-      buffer_.erase(0, header + length);
-      const int opcode = b0 & 0x0f;
-      if (opcode == 9 || opcode == 10) continue;  // ping, pong
-      if (opcode != 0) message.opcode = opcode;
-      message.payload += payload;
-      if (b0 & 0x80) return message;
-    }
-  }
+  // True when the server closed the connection (end of stream or reset) before the deadline;
+  // any bytes still arriving are discarded.
+  bool ReadUntilClosed() { return connection_.ReadUntilClosed(itest::Clock::now() + kDeadline); }
 
  private:
-  bool Fill() {
-    char chunk[65536];
-    ssize_t n = ::recv(fd_, chunk, sizeof chunk, 0);
-    if (n <= 0) return false;
-    buffer_.append(chunk, static_cast<size_t>(n));
-    return true;
-  }
-  bool FillTo(size_t size) {
-    while (buffer_.size() < size) {
-      if (!Fill()) return false;
-    }
-    return true;
-  }
-
-  int fd_ = -1;
-  bool connected_ = false;
-  std::string buffer_;
+  itest::Connection connection_;
 };
 
 class ServerTest : public ::testing::Test {
@@ -356,10 +184,10 @@ TEST_F(ServerTest, GetRoundTripCarriesRequestAndResponseHeadersAndBody) {
   auto reply = client.ReadResponse();
   ASSERT_TRUE(reply);
   EXPECT_EQ(reply->status, 200);
-  EXPECT_EQ(reply->header("content-type"), "application/json");
-  EXPECT_EQ(reply->header("content-length"), "11");
-  EXPECT_EQ(reply->header("x-request-id"), "r-1");
-  EXPECT_EQ(reply->header("connection"), "");  // HTTP/1.1: keep-alive is the default
+  EXPECT_EQ(reply->Header("content-type"), "application/json");
+  EXPECT_EQ(reply->Header("content-length"), "11");
+  EXPECT_EQ(reply->Header("x-request-id"), "r-1");
+  EXPECT_EQ(reply->Header("connection"), "");  // HTTP/1.1: keep-alive is the default
   EXPECT_EQ(reply->body, R"({"ok":true})");
 
   auto request = requests.Take();
@@ -432,7 +260,7 @@ TEST_F(ServerTest, ConnectionCloseRequestGetsResponseThenClose) {
   ASSERT_TRUE(client.Send("GET / HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n"));
   auto reply = client.ReadResponse();
   ASSERT_TRUE(reply);
-  EXPECT_EQ(reply->header("connection"), "close");
+  EXPECT_EQ(reply->Header("connection"), "close");
   EXPECT_TRUE(client.ReadUntilClosed());
 }
 
@@ -510,8 +338,8 @@ TEST_F(ServerTest, BodyOverLimitGets413WithoutCallingHandler) {
   auto reply = client.ReadResponse();
   ASSERT_TRUE(reply);
   EXPECT_EQ(reply->status, 413);
-  EXPECT_EQ(reply->header("content-type"), "application/json");
-  EXPECT_EQ(reply->header("connection"), "close");
+  EXPECT_EQ(reply->Header("content-type"), "application/json");
+  EXPECT_EQ(reply->Header("connection"), "close");
   EXPECT_EQ(reply->body,
             R"({"error":{"code":"resource_exhausted","message":"request body over 1048576 bytes",)"
             R"("field":"body"}})");
@@ -605,7 +433,7 @@ TEST_F(ServerTest, HeadResponseHasLengthButNoBody) {
   ASSERT_TRUE(client.Send("HEAD / HTTP/1.1\r\nHost: test\r\n\r\n"));
   auto head = client.ReadResponse(/*head=*/true);
   ASSERT_TRUE(head);
-  EXPECT_EQ(head->header("content-length"), "5");
+  EXPECT_EQ(head->Header("content-length"), "5");
   // Had a body followed the head, it would now be read in place of the next status line.
   auto next = client.Get("/");
   ASSERT_TRUE(next);
@@ -684,9 +512,10 @@ class WebSocketTest : public ServerTest {
   }
 
   // Connects a client and returns the server's peer for it.
-  std::shared_ptr<WebSocketPeer> Open(Client& client, const std::string& target = "/stream") {
-    auto reply = client.Handshake(target);
-    EXPECT_TRUE(reply && reply->status == 101);
+  std::shared_ptr<WebSocketPeer> Open(WebSocketClient& client,
+                                      const std::string& target = "/stream") {
+    HttpResponse reply = client.Open(port_, target);
+    EXPECT_EQ(reply.status, 101) << client.error();
     auto peer = peers_.Take();
     EXPECT_TRUE(peer);
     return peer ? *peer : nullptr;
@@ -716,7 +545,7 @@ TEST_F(WebSocketTest, UpgradeRefusedByHandlerGetsItsResponse) {
   };
   StartServer();
   Client client(port_);
-  auto reply = client.Handshake("/api/v1/stream");
+  auto reply = client.Upgrade("/api/v1/stream");
   ASSERT_TRUE(reply);
   EXPECT_EQ(reply->status, 401);
   EXPECT_EQ(reply->body, R"({"error":{"code":"unauthenticated","message":"no token"}})");
@@ -727,7 +556,7 @@ TEST_F(WebSocketTest, UpgradeRefusedByHandlerGetsItsResponse) {
 
 TEST_F(WebSocketTest, PeerReceivesSentMessagesInOrder) {
   StartServer();
-  Client client(port_);
+  WebSocketClient client;
   auto peer = Open(client, "/api/v1/stream?after=3");
   ASSERT_TRUE(peer);
   EXPECT_EQ(targets_.Take(), "/api/v1/stream?after=3");
@@ -741,17 +570,19 @@ TEST_F(WebSocketTest, PeerReceivesSentMessagesInOrder) {
     return 0;
   });
   for (const std::string& expected : {std::string("one"), big, std::string("three")}) {
-    auto message = client.ReadMessage();
+    auto message = client.Receive();
     ASSERT_TRUE(message);
-    EXPECT_EQ(message->opcode, 1);
+    EXPECT_EQ(message->kind, WebSocketMessage::Kind::kText);
     EXPECT_EQ(message->payload, expected);
   }
-  EXPECT_EQ(OnIo([&] { return peer->queued_bytes(); }), 0u);
+  // The last write's completion may run just after the client has read its bytes.
+  EXPECT_TRUE(WaitUntil([&] { return peer->queued_bytes() == 0; }))
+      << OnIo([&] { return peer->queued_bytes(); });
 }
 
 TEST_F(WebSocketTest, ClientTextMessagesReachOnMessage) {
   StartServer();
-  Client client(port_);
+  WebSocketClient client;
   ASSERT_TRUE(Open(client));
   ASSERT_TRUE(client.SendText("hello"));
   ASSERT_TRUE(client.SendText("again"));
@@ -761,13 +592,13 @@ TEST_F(WebSocketTest, ClientTextMessagesReachOnMessage) {
 
 TEST_F(WebSocketTest, ClientCloseCallsOnCloseOnce) {
   StartServer();
-  Client client(port_);
+  WebSocketClient client;
   auto peer = Open(client);
   ASSERT_TRUE(peer);
   ASSERT_TRUE(client.SendClose(1000, "bye"));
-  auto reply = client.ReadMessage();
+  auto reply = client.Receive();
   ASSERT_TRUE(reply);
-  EXPECT_EQ(reply->opcode, 8);
+  EXPECT_TRUE(reply->is_close());
   // The server ends TCP after the close handshake; the client then closes its side.
   EXPECT_TRUE(client.ReadUntilClosed());
   client.Close();
@@ -787,7 +618,7 @@ TEST_F(WebSocketTest, ClientCloseCallsOnCloseOnce) {
 
 TEST_F(WebSocketTest, ServerCloseSendsQueuedMessagesThenCloseFrame) {
   StartServer();
-  Client client(port_);
+  WebSocketClient client;
   auto peer = Open(client);
   ASSERT_TRUE(peer);
   OnIo([&] {
@@ -796,14 +627,14 @@ TEST_F(WebSocketTest, ServerCloseSendsQueuedMessagesThenCloseFrame) {
     EXPECT_FALSE(peer->open());
     return 0;
   });
-  auto message = client.ReadMessage();
+  auto message = client.Receive();
   ASSERT_TRUE(message);
   EXPECT_EQ(message->payload, "last words");
-  auto close = client.ReadMessage();
+  auto close = client.Receive();
   ASSERT_TRUE(close);
-  EXPECT_EQ(close->opcode, 8);
-  EXPECT_EQ(close->close_code(), 1000);
-  EXPECT_EQ(close->close_reason(), "done");
+  EXPECT_TRUE(close->is_close());
+  EXPECT_EQ(close->close_code, 1000);
+  EXPECT_EQ(close->payload, "done");
   ASSERT_TRUE(client.SendClose(1000));
   EXPECT_TRUE(client.ReadUntilClosed());
   client.Close();
@@ -814,13 +645,13 @@ TEST_F(WebSocketTest, ServerCloseSendsQueuedMessagesThenCloseFrame) {
 
 TEST_F(WebSocketTest, MessageOver64KiBClosesPeer) {
   StartServer();
-  Client client(port_);
+  WebSocketClient client;
   ASSERT_TRUE(Open(client));
   ASSERT_TRUE(client.SendText(std::string((64 << 10) + 1, 'x')));
-  auto close = client.ReadMessage();
+  auto close = client.Receive();
   ASSERT_TRUE(close);
-  EXPECT_EQ(close->opcode, 8);
-  EXPECT_EQ(close->close_code(), 1009);  // message too big
+  EXPECT_TRUE(close->is_close());
+  EXPECT_EQ(close->close_code, 1009);  // message too big
   client.Close();
   EXPECT_TRUE(closed_.Take());
   EXPECT_EQ(messages_.size(), 0u);
@@ -851,10 +682,10 @@ TEST_F(WebSocketTest, SlowClientOverQueueLimitIsClosed) {
   ServerOptions options;
   options.ws_max_queued_bytes = 256 << 10;
   StartServer(options);
-  Client client(port_);
-  client.ShrinkReceiveBuffer();
+  WebSocketClient client;
   auto peer = Open(client);
   ASSERT_TRUE(peer);
+  client.connection().SetReceiveBuffer(4096);
   // The client never reads: once the socket buffers are full, the queue grows to the limit.
   auto pump = std::make_shared<Pump>();
   pump->peer = peer;
@@ -875,20 +706,20 @@ TEST_F(WebSocketTest, StopClosesPeersAndIdleConnectionsAndRunReturns) {
   StartServer();
   Client idle(port_);
   ASSERT_TRUE(idle.Get("/"));
-  Client ws(port_);
+  WebSocketClient ws;
   ASSERT_TRUE(Open(ws));
   // The WebSocket client answers the server's close frame, as browsers do.
   auto close_frame = std::async(std::launch::async, [&ws] {
-    auto close = ws.ReadMessage();
-    if (close && close->opcode == 8 && ws.SendClose(1000) && ws.ReadUntilClosed()) ws.Close();
+    auto close = ws.Receive();
+    if (close && close->is_close() && ws.SendClose(1000) && ws.ReadUntilClosed()) ws.Close();
     return close;
   });
   EXPECT_TRUE(StopAndWaitForRunToReturn());
   auto close = close_frame.get();
   ASSERT_TRUE(close);
-  EXPECT_EQ(close->opcode, 8);
-  EXPECT_EQ(close->close_code(), 1001);  // going away
-  EXPECT_EQ(close->close_reason(), "shutting down");
+  EXPECT_TRUE(close->is_close());
+  EXPECT_EQ(close->close_code, 1001);  // going away
+  EXPECT_EQ(close->payload, "shutting down");
   EXPECT_TRUE(idle.ReadUntilClosed());
   EXPECT_EQ(closes_.load(), 1);
   EXPECT_EQ(server_->counters().connections_open, 0u);
@@ -912,7 +743,7 @@ TEST_F(ServerTest, StopLetsInFlightResponseFinish) {
   auto reply = client.ReadResponse();
   ASSERT_TRUE(reply);
   EXPECT_EQ(reply->status, 200);
-  EXPECT_EQ(reply->header("connection"), "close");
+  EXPECT_EQ(reply->Header("connection"), "close");
   EXPECT_EQ(reply->body, R"({"done":true})");
   EXPECT_TRUE(client.ReadUntilClosed());
   client.Close();  // or the server lingers, waiting for it
