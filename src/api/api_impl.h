@@ -137,10 +137,12 @@ struct Api::Impl {
   std::optional<http::Response> OnUpgrade(const http::Request& request);
   void OnOpen(std::shared_ptr<http::WebSocketPeer> peer, const http::Request& request);
   void OnClose(http::WebSocketPeer* peer);
-  // Collects newly durable events; one posted FlushStream sends them.
+  // Newly durable events: sent at once to idle subscribers, else collected for one FlushStream.
   void Publish(const std::vector<shard::PublishedEvent>& events);
   // Sends the collected events to every live subscriber, in frames.
   void FlushStream();
+  // The events `sub` has not had yet (and may see), in frames.
+  void SendLive(Subscriber& sub, const std::vector<shard::PublishedEvent>& events);
   void CatchUp(http::WebSocketPeer* peer);
 
   // ---- views ----

@@ -6,9 +6,11 @@
 // Frames: one text frame per catch-up page and per flush of newly durable events, shaped like a
 // GET /events page: {"events":[...],"next":SEQ}, `next` the seq of its last event. One frame per
 // event cost a write, a syscall and a completion per event and subscriber, which at 5k creates/s
-// (25k events/s) was more than the loop could give. Publish (one call per durable command) only
-// collects; the flush is posted once, so every command that one group commit made durable (their
-// completions are posted back to back) goes out in one frame.
+// (25k events/s) was more than the loop could give. Publish (one call per durable command) sends
+// a subscriber its batch at once when the subscriber is idle (nothing queued on its socket) and
+// up to date; otherwise it collects, and one posted flush sends everything collected meanwhile
+// (the other commands of the same group commit, whose completions are posted back to back, and
+// whatever became durable while the socket was busy) in one frame.
 //
 // Browsers cannot set headers on a WebSocket, so the token may come as ?token=. Agents receive
 // only events about their own agent; staff receive everything.
@@ -177,7 +179,18 @@ void Api::Impl::CatchUp(http::WebSocketPeer* raw) {
 void Api::Impl::OnClose(http::WebSocketPeer* peer) { subscribers.erase(peer); }
 
 void Api::Impl::Publish(const std::vector<shard::PublishedEvent>& events) {
-  if (subscribers.empty()) return;
+  if (subscribers.empty() || events.empty()) return;
+  bool deferred = false;
+  for (auto& [raw, sub] : subscribers) {
+    if (!sub.live || !sub.peer->open()) continue;
+    // Idle and up to date: the batch goes now, with no wait for a turn of the loop.
+    if (sub.next_seq == events.front().seq && sub.peer->queued_bytes() == 0) {
+      SendLive(sub, events);
+    } else {
+      deferred = true;
+    }
+  }
+  if (!deferred) return;
   stream_pending.insert(stream_pending.end(), events.begin(), events.end());
   if (stream_flush_posted) return;
   stream_flush_posted = true;
@@ -193,13 +206,16 @@ void Api::Impl::FlushStream() {
   stream_pending.clear();
   if (events.empty()) return;
   for (auto& [raw, sub] : subscribers) {
-    if (!sub.live || !sub.peer->open()) continue;
-    FrameWriter frames(*sub.peer);
-    for (const auto& e : events) {
-      if (e.seq < sub.next_seq) continue;
-      if (sub.only_agent.empty() || Concerns(e.json, sub.only_agent)) frames.Add(e.seq, e.json);
-      sub.next_seq = e.seq + 1;
-    }
+    if (sub.live && sub.peer->open()) SendLive(sub, events);
+  }
+}
+
+void Api::Impl::SendLive(Subscriber& sub, const std::vector<shard::PublishedEvent>& events) {
+  FrameWriter frames(*sub.peer);
+  for (const auto& e : events) {
+    if (e.seq < sub.next_seq) continue;
+    if (sub.only_agent.empty() || Concerns(e.json, sub.only_agent)) frames.Add(e.seq, e.json);
+    sub.next_seq = e.seq + 1;
   }
 }
 
