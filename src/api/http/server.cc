@@ -231,6 +231,10 @@ class WsSession final : public WebSocketPeer, public std::enable_shared_from_thi
     ws_.set_option(timeout);
     ws_.read_message_max(kWebSocketMessageMax);
     ws_.text(true);
+    // One message, one frame, one socket write. Beast's default splits a message into frames of
+    // its 4 KiB write buffer, each its own write whose completion waits for a turn of the loop: a
+    // 30 KiB stream frame took 8 turns under load (p50 4 ms at 64 connections).
+    ws_.auto_fragment(false);
     upgrade_ = std::move(upgrade);
     ws_.async_accept(*upgrade_, [self = shared_from_this()](error_code ec) { self->OnAccept(ec); });
   }

@@ -561,7 +561,7 @@ TEST_F(WebSocketTest, PeerReceivesSentMessagesInOrder) {
   ASSERT_TRUE(peer);
   EXPECT_EQ(targets_.Take(), "/api/v1/stream?after=3");
   EXPECT_EQ(server_->counters().websocket_open, 1u);
-  const std::string big(100000, 'b');  // several frames' worth, still one message
+  const std::string big(100000, 'b');  // far over Beast's 4 KiB write buffer, still one message
   OnIo([&] {
     EXPECT_TRUE(peer->open());
     peer->Send("one");
