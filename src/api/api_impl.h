@@ -132,6 +132,9 @@ struct Api::Impl {
   void Events(Call& call);
   void Intervals(Call& call);
   void QueueLog(Call& call);
+  void Center(Call& call);
+  // GET /interactions?state=waiting[&queue=]: the interactions waiting now (routes_live.cc).
+  void WaitingInteractions(Call& call, const std::string& state);
 
   // ---- stream (stream.cc) ----
   std::optional<http::Response> OnUpgrade(const http::Request& request);
@@ -146,7 +149,11 @@ struct Api::Impl {
   void CatchUp(http::WebSocketPeer* peer);
 
   // ---- views ----
-  json AgentJson(const json& object) const;
+  // The open interactions each agent holds (connected or in wrap-up), by agent index.
+  using HeldWork = std::unordered_map<uint32_t, std::vector<const shard::InteractionRecord*>>;
+  HeldWork HeldByAgent() const;
+  json WorkJson(const std::vector<const shard::InteractionRecord*>& work) const;
+  json AgentJson(const json& object, const HeldWork& held) const;
   json InteractionJson(const shard::InteractionRecord& record) const;
   std::string Metrics() const;
 

@@ -28,7 +28,7 @@ json Optional(std::optional<double> v) { return v ? json(*v) : json(nullptr); }
 
 }  // namespace
 
-json Api::Impl::AgentJson(const json& object) const {
+json Api::Impl::AgentJson(const json& object, const HeldWork& held) const {
   json out = object;
   std::string id = object.value("id", "");
   auto index = shard.document().center().FindAgent(id);
@@ -38,6 +38,10 @@ json Api::Impl::AgentJson(const json& object) const {
   out["reason"] = view.reason;
   out["routing_state"] = core::RoutingStateName(view.routing_state);
   out["state_since"] = FormatRfc3339(view.state_since);
+  auto presence_since = shard.projections().PresenceSince(*index);
+  out["presence_since"] = presence_since ? json(FormatRfc3339(*presence_since)) : json(nullptr);
+  auto work = held.find(index->value());
+  out["interactions"] = WorkJson(work == held.end() ? HeldWork::mapped_type{} : work->second);
   json load = json::object();
   for (core::Channel c : core::kAllChannels) {
     if (view.load[static_cast<int>(c)] > 0)
@@ -65,11 +69,14 @@ void Api::Impl::ListObjects(Call& call) {
     bool staff = call.who->roles.Has(auth::Role::kAdmin) ||
                  call.who->roles.Has(auth::Role::kSupervisor) ||
                  call.who->roles.Has(auth::Role::kAnalyst);
+    HeldWork held = HeldByAgent();
     json visible = json::array();
     for (const auto& agent : list) {
-      if (staff || ActsAs(*call.who, agent.value("id", ""))) visible.push_back(AgentJson(agent));
+      if (staff || ActsAs(*call.who, agent.value("id", "")))
+        visible.push_back(AgentJson(agent, held));
     }
-    list = std::move(visible);
+    // The event the live state includes: a stream opened with ?after=as_of_seq misses nothing.
+    return call.Reply(json{{"agents", std::move(visible)}, {"as_of_seq", shard.last_seq()}});
   }
   call.Reply(json{{std::string(shard::SectionName(section)), std::move(list)}});
 }
@@ -87,7 +94,10 @@ void Api::Impl::GetObject(Call& call) {
   if (!object) {
     return call.Fail(Error::NotFound(Singular(section) + " '" + id + "' does not exist", "id"));
   }
-  call.Reply(section == shard::Section::kAgents ? AgentJson(*object) : *object);
+  if (section != shard::Section::kAgents) return call.Reply(*object);
+  json agent = AgentJson(*object, HeldByAgent());
+  agent["as_of_seq"] = shard.last_seq();
+  call.Reply(agent);
 }
 
 void Api::Impl::CreateObject(Call& call) {

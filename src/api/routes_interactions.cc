@@ -138,6 +138,7 @@ void Api::Impl::GetInteraction(Call& call) {
 }
 
 void Api::Impl::ListInteractions(Call& call) {
+  if (auto state = call.Query("state")) return WaitingInteractions(call, *state);
   Instant now = shard.Now();
   auto range = TimeRange(call, now, Seconds(86400 * 366));
   if (!range.ok()) return call.Fail(range.error());

@@ -53,6 +53,7 @@ void Projections::Apply(const core::Event& e) {
   }
   all_time_->Apply(e);
   today_->Apply(e);
+  if (e.type == EventType::kAgentPresenceChanged) presence_since_[e.agent.value()] = e.at;
 
   if (e.interaction.value() == 0) return;
   uint64_t id = e.interaction.value();
@@ -282,6 +283,21 @@ std::vector<analytics::IntervalRow> Projections::Intervals(std::optional<core::Q
     out.push_back(std::move(row));
   }
   return out;
+}
+
+std::vector<const InteractionRecord*> Projections::Open() const {
+  std::vector<const InteractionRecord*> out;
+  for (const auto& [id, held] : held_) {
+    if (!core::IsTerminal(held.record.state)) out.push_back(&held.record);
+  }
+  std::sort(out.begin(), out.end(), [](auto* a, auto* b) { return a->id < b->id; });
+  return out;
+}
+
+std::optional<Instant> Projections::PresenceSince(core::AgentId agent) const {
+  auto it = presence_since_.find(agent.value());
+  if (it == presence_since_.end()) return std::nullopt;
+  return it->second;
 }
 
 }  // namespace hotline::shard

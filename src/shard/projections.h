@@ -84,6 +84,11 @@ class Projections {
 
   // Records held in memory: open interactions plus closed ones not yet durable.
   size_t held() const { return held_.size(); }
+  // The open records held (not in a terminal state), in id order: the interactions waiting,
+  // connected or in wrap-up now.
+  std::vector<const InteractionRecord*> Open() const;
+  // When `agent`'s presence last changed (agent.presence_changed), or nullopt when it never did.
+  std::optional<Instant> PresenceSince(core::AgentId agent) const;
 
   // The open records and the KPI folds as a snapshot section (binary: CBOR records, the folds'
   // own encoding), and back (into a Projections constructed with the same center). Closed
@@ -115,8 +120,9 @@ class Projections {
   core::CenterDefinition center_;
   const store::EventLog* log_;
   std::unordered_map<uint64_t, Held> held_;
-  std::vector<uint64_t> changed_;                      // ids, each once, since TakeChanged
-  std::deque<std::pair<uint64_t, uint64_t>> closing_;  // (ticket, id) of closed rows taken
+  std::unordered_map<uint32_t, Instant> presence_since_;  // agent index -> last presence change
+  std::vector<uint64_t> changed_;                         // ids, each once, since TakeChanged
+  std::deque<std::pair<uint64_t, uint64_t>> closing_;     // (ticket, id) of closed rows taken
   std::unique_ptr<analytics::KpiFold> all_time_;
   std::unique_ptr<analytics::KpiFold> today_;
   Instant today_start_{};

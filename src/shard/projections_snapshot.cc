@@ -1,5 +1,6 @@
 // Projections::Save and Restore: the open records and the KPI folds as a snapshot section.
 #include <algorithm>
+#include <map>
 
 #include "shard/projections.h"
 #include "shard/snapshot_codec.h"
@@ -16,10 +17,16 @@ std::string Projections::Save() const {
   nlohmann::json records = nlohmann::json::array();
   for (uint64_t id : open) records.push_back(RecordToJson(held_.at(id).record));
   std::vector<std::uint8_t> cbor = nlohmann::json::to_cbor(records);
+  // [[agent, us], ...] in agent order: the same state, the same bytes.
+  std::map<uint32_t, int64_t> by_agent;
+  for (const auto& [agent, at] : presence_since_) by_agent[agent] = ToMicros(at);
+  nlohmann::json presence = nlohmann::json::array();
+  for (const auto& [agent, us] : by_agent) presence.push_back({agent, us});
   nlohmann::json meta = {{"today_start_us", ToMicros(today_start_)},
                          {"all_time_origin_us", ToMicros(all_time_origin_)},
                          {"all_time", all_time_ != nullptr},
-                         {"today", today_ != nullptr}};
+                         {"today", today_ != nullptr},
+                         {"presence_since_us", presence}};
   return PackSections({meta.dump(), std::string(cbor.begin(), cbor.end()),
                        all_time_ ? all_time_->Save() : std::string(),
                        today_ ? today_->Save() : std::string()});
@@ -47,6 +54,12 @@ Status Projections::Restore(std::string_view blob) {
     }
     today_start_ = FromMicros(meta.at("today_start_us").get<int64_t>());
     all_time_origin_ = FromMicros(meta.at("all_time_origin_us").get<int64_t>());
+    // Absent in snapshots from before presence times were kept: unknown until the next change.
+    for (const auto& pair : meta.value("presence_since_us", nlohmann::json::array())) {
+      auto agent = pair.at(0).get<uint32_t>();
+      if (agent >= center_.agents.size()) return damaged("presence of an unknown agent");
+      presence_since_[agent] = FromMicros(pair.at(1).get<int64_t>());
+    }
     if (meta.at("all_time").get<bool>()) {
       auto fold = analytics::KpiFold::Restore(
           center_, FoldSettings(all_time_origin_, kFifteenMinutes), (*sections)[2]);

@@ -210,10 +210,12 @@ std::string Fingerprint(const Shard& shard) {
   const core::CenterDefinition& center = shard.document().center();
   for (uint32_t a = 0; a < center.agents.size(); ++a) {
     core::AgentView v = shard.engine().agent(core::AgentId(a));
-    out["agents"].push_back({core::PresenceName(v.presence),
-                             core::RoutingStateName(v.routing_state), v.handled,
-                             ToMicros(v.state_since)});
+    auto presence_since = shard.projections().PresenceSince(core::AgentId(a));
+    out["agents"].push_back(
+        {core::PresenceName(v.presence), core::RoutingStateName(v.routing_state), v.handled,
+         ToMicros(v.state_since), presence_since ? ToMicros(*presence_since) : -1});
   }
+  for (const InteractionRecord* r : shard.projections().Open()) out["open"].push_back(r->id);
   for (core::InteractionId id : shard.engine().LiveInteractions()) {
     auto v = shard.engine().interaction(id);
     out["live"].push_back({id.value(), core::InteractionStateName(v->state), v->priority,
@@ -249,6 +251,9 @@ TEST_F(ShardTest, RestartFromASnapshotEqualsAFullReplay) {
   EXPECT_EQ(again->counters().replayed_commands, 2u);
   EXPECT_EQ(again->counters().replay_divergences, 0u);
   EXPECT_EQ(Fingerprint(*again), before);
+  // a1's presence changed before the snapshot: its time came through it.
+  EXPECT_TRUE(again->projections().PresenceSince(core::AgentId(0)).has_value());
+  EXPECT_EQ(again->projections().Open().size(), 2u);
   // And it goes on exactly as the original would: the pending offer times out on the timer.
   ASSERT_TRUE(loop_.FireTimer());
   bool timed_out = false;

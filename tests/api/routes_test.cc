@@ -30,6 +30,7 @@ const RouteSpec kRoutes[] = {
     {"POST", "/api/v1/login", kPublic},
     {"POST", "/api/v1/logout", kAnyone},
     {"GET", "/api/v1/me", kAnyone},
+    {"GET", "/api/v1/center", kAnyone},
     {"GET", "/api/v1/openapi.json", kPublic},
     {"GET", "/api/v1/skills", kAnyone},
     {"POST", "/api/v1/skills", kAdmin},
