@@ -30,6 +30,48 @@ export interface Agent {
   state_since?: string;
   load?: Partial<Record<Channel, number>>;
   handled?: number;
+  /** When the presence last changed (null: not since the log began); state_since is the routing state's. */
+  presence_since?: string | null;
+  /** The interactions it holds now: connected (assigned) or in wrap-up (wrapping). */
+  interactions?: HeldInteraction[];
+  /** The last event this live state includes: open the stream with ?after= it (GET /agents/{id}). */
+  as_of_seq?: number;
+}
+
+/** An interaction an agent holds (GET /agents/{id} `interactions`). */
+export interface HeldInteraction {
+  id: number;
+  state: 'assigned' | 'wrapping';
+  channel: Channel;
+  queue: string;
+  /** Since when it is in its state: connected, or in wrap-up. */
+  since: string | null;
+  connected_at: string | null;
+  wait_s: number | null;
+}
+
+/** An interaction waiting now (GET /interactions?state=waiting), oldest first. */
+export interface WaitingInteraction {
+  id: number;
+  state: 'queued' | 'offering';
+  queue: string;
+  channel: Channel;
+  priority: number;
+  created_at: string;
+  /** Its place in line: kept when it moves between queues. */
+  waiting_since: string;
+  customer: Record<string, string>;
+  attributes: Record<string, unknown>;
+}
+
+/** GET /center: the center's name, time zone and the defaults queues do not override. */
+export interface CenterInfo {
+  name: string;
+  utc_offset: string;
+  utc_offset_minutes: number;
+  offer_timeout_s: number;
+  max_missed_offers: number;
+  wrapup: { mode: 'none' | 'timed' | 'discretionary'; duration_s: number };
 }
 
 export interface Offer {

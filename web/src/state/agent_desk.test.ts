@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LogEvent, Offer } from '../api/types';
-import { applyEvent, applyEvents, fromAgentRecord, initialDesk, mergeOffers, touchesOffers, visibleOffers } from './agent_desk';
+import { applyEvent, applyEvents, fromAgentRecord, initialDesk, mergeOffers, touchesOffers, visibleOffers, wrapupLimit } from './agent_desk';
 
 let seq = 0;
 const ev = (type: string, data: Record<string, unknown>, at = '2026-11-22T10:00:00Z'): LogEvent => ({
@@ -96,8 +96,40 @@ describe('mergeOffers', () => {
 
 describe('helpers', () => {
   it('starts from the agent record', () => {
-    const s = fromAgentRecord(initialDesk('a9'), { presence: 'ready', reason: null, routing_state: 'idle', state_since: '2026-11-22T09:00:00Z' });
+    const s = fromAgentRecord(initialDesk('a9'), { id: 'a9', presence: 'ready', reason: null, routing_state: 'idle', state_since: '2026-11-22T09:00:00Z' });
     expect([s.presence, s.reason, s.routingState, s.routingSince]).toEqual(['ready', '', 'idle', '2026-11-22T09:00:00Z']);
+  });
+  it('takes the interactions held and the presence time from a record as new as its events', () => {
+    const record = {
+      id: 'a9', presence: 'ready' as const, presence_since: '2026-11-22T08:00:00Z', as_of_seq: 40,
+      interactions: [
+        { id: 12, state: 'wrapping' as const, channel: 'voice' as const, queue: 'billing', since: '2026-11-22T09:30:00Z', connected_at: '2026-11-22T09:20:00Z', wait_s: 4 },
+        { id: 9, state: 'assigned' as const, channel: 'chat' as const, queue: 'sales', since: '2026-11-22T09:10:00Z', connected_at: '2026-11-22T09:10:00Z', wait_s: 1 },
+      ],
+    };
+    const s = fromAgentRecord(initialDesk('a9'), record);
+    expect(s.seq).toBe(40);
+    expect(s.presenceSince).toBe('2026-11-22T08:00:00Z');
+    expect(s.work).toEqual([
+      { interaction: 9, phase: 'connected', queue: 'sales', connectedAt: '2026-11-22T09:10:00Z', wrapupAt: null, waitS: 1 },
+      { interaction: 12, phase: 'wrapup', queue: 'billing', connectedAt: '2026-11-22T09:20:00Z', wrapupAt: '2026-11-22T09:30:00Z', waitS: 4 },
+    ]);
+    // Events after as_of_seq apply on top: the wrap-up completes.
+    const done = applyEvent({ ...s }, { seq: 41, type: 'interaction.completed', at: '2026-11-22T09:31:00Z', actor: 'user:2', data: { agent: 'a9', interaction: 12 } });
+    expect(done.work.map((w) => w.interaction)).toEqual([9]);
+    // A record older than the events applied since leaves the held interactions to the events.
+    const stale = fromAgentRecord(done, { ...record, as_of_seq: 39 });
+    expect(stale.work.map((w) => w.interaction)).toEqual([9]);
+    expect(stale.seq).toBe(41);
+  });
+  it("counts wrap-up down from the queue's own length, else the center's default", () => {
+    const center = { name: 'c', utc_offset: '+08:00', utc_offset_minutes: 480, offer_timeout_s: 20, max_missed_offers: 3, wrapup: { mode: 'timed' as const, duration_s: 45 } };
+    expect(wrapupLimit({ id: 'q', wrapup: { duration: '2m' } }, center)).toBe(120);
+    expect(wrapupLimit({ id: 'q' }, center)).toBe(45);
+    expect(wrapupLimit(undefined, center)).toBe(45);
+    expect(wrapupLimit({ id: 'q' }, null)).toBeNull();
+    expect(wrapupLimit({ id: 'q' }, { ...center, wrapup: { mode: 'discretionary', duration_s: 0 } })).toBeNull();
+    expect(wrapupLimit({ id: 'q', wrapup: { duration: 0 } }, center)).toBeNull();
   });
   it('knows which events change the offers', () => {
     expect(touchesOffers(ev('interaction.offered', {}))).toBe(true);

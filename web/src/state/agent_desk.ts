@@ -1,10 +1,11 @@
 // The agent desktop's state, folded from the event stream (pure; unit-tested).
 //
 // The stream gives an agent only events about itself (`data.agent` is its id); staff users get
-// every event, so each function ignores events about other agents. Replaying the agent's events
-// from the start (after=0) rebuilds its current presence, pending offers and the interactions it
-// holds (connected or in wrap-up), because the API has no route listing the latter.
-import type { Channel, LogEvent, Offer, Presence } from '../api/types';
+// every event, so each function ignores events about other agents. The desktop starts from GET
+// /agents/{id} (presence, the interactions it holds, `as_of_seq`) and folds the stream opened at
+// `as_of_seq` on top, so nothing is skipped or applied twice.
+import type { Agent, CenterInfo, Channel, HeldInteraction, LogEvent, Offer, Presence, Queue } from '../api/types';
+import { parseDurationS } from './server_clock';
 
 export type WorkPhase = 'connected' | 'wrapup';
 
@@ -178,14 +179,33 @@ export function touchesOffers(e: LogEvent): boolean {
   return e.type === 'interaction.offered' || e.type.startsWith('offer.');
 }
 
-/** The live fields of GET /agents/{id}, before any event is applied. */
-export function fromAgentRecord(s: DeskState, a: { presence?: Presence; reason?: string | null; routing_state?: string; state_since?: string }): DeskState {
+function heldWork(i: HeldInteraction): Work {
+  const wrapping = i.state === 'wrapping';
   return {
+    interaction: i.id, phase: wrapping ? 'wrapup' : 'connected', queue: i.queue, connectedAt: i.connected_at,
+    wrapupAt: wrapping ? i.since : null, waitS: i.wait_s,
+  };
+}
+
+/**
+ * The live fields of GET /agents/{id}. The interactions held and the presence time replace the
+ * folded ones when the record is at least as new as the last event applied (`as_of_seq` >= seq);
+ * an older answer (events overtook it) leaves them to the events.
+ */
+export function fromAgentRecord(s: DeskState, a: Agent): DeskState {
+  const next: DeskState = {
     ...s,
     presence: a.presence ?? s.presence,
     reason: a.reason ?? '',
     routingState: a.routing_state ?? s.routingState,
     routingSince: a.state_since ?? s.routingSince,
+  };
+  if (a.as_of_seq === undefined || a.as_of_seq < s.seq) return next;
+  return {
+    ...next,
+    presenceSince: a.presence_since ?? next.presenceSince,
+    work: a.interactions ? a.interactions.map(heldWork).sort((x, y) => x.interaction - y.interaction) : next.work,
+    seq: a.as_of_seq,
   };
 }
 
@@ -204,4 +224,14 @@ export function visibleOffers(offers: readonly DeskOffer[], serverNowMs: number)
     const age = o.offeredAt === null ? NaN : serverNowMs - Date.parse(o.offeredAt);
     return age >= OFFER_DETAILS_GRACE_MS && age < OFFER_ANNOUNCEMENT_FRESH_MS;
   });
+}
+
+/**
+ * The wrap-up length (s) of an interaction of `queue`: the queue's own `wrapup.duration`, else the
+ * center's default (GET /center); null when there is no limit (0) or it is not known yet.
+ */
+export function wrapupLimit(queue: Queue | undefined, center: CenterInfo | null): number | null {
+  const own = parseDurationS(queue?.wrapup?.duration);
+  if (own !== null) return own || null;
+  return center?.wrapup.duration_s || null;
 }

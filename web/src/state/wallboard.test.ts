@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Agent, Interaction, LogEvent, Queue, QueueStats } from '../api/types';
+import type { Agent, LogEvent, Queue, QueueStats, WaitingInteraction } from '../api/types';
 import {
   DEFAULT_SL_TARGET, applyEvents, filterAgents, initialState, longestWaitNow, queueInfo, slLevel, trendFrom, trendPoints,
   waitingList,
@@ -12,23 +12,27 @@ const ev = (type: string, data: Record<string, unknown>, at = '2026-11-22T10:00:
 const agent = (id: string, extra: Partial<Agent> = {}): Agent => ({
   id, name: `Agent ${id}`, presence: 'ready', reason: '', routing_state: 'idle', state_since: '2026-11-22T09:00:00Z', ...extra,
 });
-const interaction = (id: number, state: string, queue: string, extra: Partial<Interaction> = {}): Interaction => ({
-  id, state, channel: 'voice', queue, agent: null, priority: 0, created_at: '2026-11-22T09:59:00Z', connected_at: null,
-  wrapup_at: null, ended_at: null, wait_s: null, disposition: null, notes: '', customer: {}, attributes: {}, ...extra,
+const waitingNow = (id: number, queue: string, since = '2026-11-22T09:59:00Z'): WaitingInteraction => ({
+  id, state: 'queued', channel: 'voice', queue, priority: 0, created_at: since, waiting_since: since, customer: {}, attributes: {},
 });
 const queues: Queue[] = [{ id: 'sales' }, { id: 'billing', name: '帳務', service_level: { threshold: '30s', target: 0.9 } }];
 
 describe('initialState', () => {
-  it('orders agents and queues by id, finds waiting and held interactions', () => {
+  it('orders agents and queues by id, takes the waiting list and what each agent holds', () => {
+    const held = (id: number, state: 'assigned' | 'wrapping') => ({
+      id, state, channel: 'voice' as const, queue: 'billing', since: '2026-11-22T09:58:00Z', connected_at: null, wait_s: null,
+    });
     const s = initialState(
-      [agent('a2'), agent('a1')],
+      [agent('a2', { interactions: [held(7, 'wrapping'), held(4, 'assigned')] }), agent('a1')],
       queues,
-      [interaction(5, 'queued', 'sales'), interaction(4, 'assigned', 'billing', { agent: 'a2' }), interaction(3, 'completed', 'sales')],
+      [waitingNow(5, 'sales', '2026-11-22T09:57:00Z')],
     );
     expect(s.agentOrder).toEqual(['a1', 'a2']);
     expect(s.queues.map((q) => q.id)).toEqual(['billing', 'sales']);
     expect([...s.waiting.keys()]).toEqual([5]);
-    expect(s.agents.get('a2')!.work).toEqual([4]);
+    expect(s.waiting.get(5)!.since).toBe(Date.parse('2026-11-22T09:57:00Z'));
+    expect(s.agents.get('a2')!.work).toEqual([4, 7]);
+    expect(s.agents.get('a1')!.work).toEqual([]);
     expect(s.agents.get('a1')!.since).toBe(Date.parse('2026-11-22T09:00:00Z'));
   });
 

@@ -3,7 +3,7 @@
 // directly; the queues' figures (today's SL, ASA, abandoned) are the server's own (GET
 // /queues/{id}/stats), so an event only marks its queue stale and the screen refetches it
 // (wallboard_refresh.ts coalesces those reads).
-import type { Agent, Interaction, LogEvent, Queue, QueueStats } from '../api/types';
+import type { Agent, LogEvent, Queue, QueueStats, WaitingInteraction } from '../api/types';
 
 export interface AgentRow {
   id: string;
@@ -57,8 +57,6 @@ export interface Applied {
 /** The SL target when the queue does not carry one (the 80/20 convention). */
 export const DEFAULT_SL_TARGET = 0.8;
 
-const WAITING_STATES = new Set(['created', 'queued', 'offering']);
-const HOLDING_STATES = new Set(['assigned', 'wrapping']);
 const LEAVING = new Set([
   'interaction.connected', 'interaction.abandoned', 'interaction.timed_out', 'interaction.exited',
   'interaction.rejected', 'interaction.canceled', 'interaction.callback_booked', 'interaction.completed',
@@ -98,20 +96,19 @@ function agentRow(a: Agent): AgentRow {
 }
 
 /**
- * The state from the first reads: agents, queues, and recent interactions (GET /interactions,
- * newest first), which give the waiting ones and who holds what.
+ * The state from the first reads: agents with the interactions they hold (GET /agents) and queues,
+ * and the interactions waiting now (GET /interactions?state=waiting).
  */
-export function initialState(agents: Agent[], queues: Queue[], recent: Interaction[]): WallboardState {
+export function initialState(agents: Agent[], queues: Queue[], waitingNow: WaitingInteraction[]): WallboardState {
   const rows = new Map<string, AgentRow>();
-  for (const a of agents) rows.set(a.id, agentRow(a));
+  for (const a of agents) {
+    const row = agentRow(a);
+    row.work = (a.interactions ?? []).map((i) => i.id).sort((x, y) => x - y);
+    rows.set(a.id, row);
+  }
   const waiting = new Map<number, WaitingItem>();
-  for (const i of [...recent].sort((x, y) => x.id - y.id)) {
-    if (WAITING_STATES.has(i.state)) {
-      waiting.set(i.id, { id: i.id, queue: i.queue, channel: i.channel, priority: i.priority, since: ms(i.created_at) });
-    } else if (HOLDING_STATES.has(i.state) && i.agent) {
-      const row = rows.get(i.agent);
-      if (row) row.work.push(i.id);
-    }
+  for (const i of waitingNow) {
+    waiting.set(i.id, { id: i.id, queue: i.queue, channel: i.channel, priority: i.priority, since: ms(i.waiting_since) });
   }
   return {
     agents: rows,

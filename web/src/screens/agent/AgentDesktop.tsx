@@ -7,8 +7,9 @@ import type { Disposition, Queue } from '../../api/types';
 import type { ScreenProps } from '../../app/screens';
 import { StreamStatus } from '../../app/StreamStatus';
 import { t } from '../../i18n';
-import { visibleOffers } from '../../state/agent_desk';
-import { parseDurationS, secondsLeft } from '../../state/server_clock';
+import { useCenter } from '../../app/useCenter';
+import { visibleOffers, wrapupLimit } from '../../state/agent_desk';
+import { secondsLeft } from '../../state/server_clock';
 import { shortcutFor } from '../../state/shortcuts';
 import { OfferAlert } from './alert';
 import { OfferCard } from './OfferCard';
@@ -36,6 +37,7 @@ function errorText(e: unknown): string {
 
 function Desk({ agentId }: { agentId: string }) {
   const d = useDesk(agentId);
+  const center = useCenter();
   const now = useNow();
   const [dispositions, setDispositions] = useState<Disposition[]>([]);
   const [queues, setQueues] = useState<Queue[]>([]);
@@ -97,7 +99,7 @@ function Desk({ agentId }: { agentId: string }) {
     return () => window.removeEventListener('keydown', onKey);
   }, [agentId]);
 
-  const wrapupLimitS = (queue: string | null) => parseDurationS(queues.find((q) => q.id === queue)?.wrapup?.duration) || null;
+  const wrapupLimitS = (queue: string | null) => wrapupLimit(queues.find((q) => q.id === queue), center.info);
   const toggleSound = () => {
     alert.unlock();
     const next = !sound;

@@ -1,7 +1,7 @@
-// The desktop's live data: the agent record, its pending offers and the interactions it holds,
-// folded from the stream (replayed from the start of the log, see state/agent_desk.ts) and
-// completed with GET /agents/{id} and GET /agents/{id}/offers.
-import { useEffect, useRef } from 'preact/hooks';
+// The desktop's live data: the agent record with the interactions it holds (GET /agents/{id}), its
+// pending offers (GET /agents/{id}/offers), and the stream opened at the record's `as_of_seq` so
+// its events fold on top with nothing skipped or repeated (state/agent_desk.ts).
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { signal } from '@preact/signals';
 import { agentOffers, getAgent } from '../../api/endpoints';
 import type { Agent, LogEvent } from '../../api/types';
@@ -37,12 +37,16 @@ export function useDesk(agentId: string) {
   const r = useRef<ReturnType<typeof create> | null>(null);
   if (!r.current || r.current.agentId !== agentId) r.current = create(agentId);
   const d = r.current;
+  // Where the stream starts: the first record's as_of_seq (0, the whole log, if it has none).
+  const [after, setAfter] = useState<number | null>(null);
   useEffect(() => {
-    d.refreshAgent();
+    setAfter(null);
+    // Without a record (the read failed) the stream replays the agent's events from the start.
+    void d.loadAgent().then((a) => setAfter(a?.as_of_seq ?? 0));
     d.refreshOffers();
     return () => d.dispose();
   }, [d]);
-  const status = useStream(0, d.onEvents);
+  const status = useStream(after, d.onEvents, after !== null);
   return { ...d, status };
 }
 
@@ -53,15 +57,19 @@ function create(agentId: string) {
   const clock = new ServerClock();
   let live = true;
 
-  const loadAgent = () =>
+  const loadAgent = (): Promise<Agent | null> =>
     getAgent(agentId).then(
       (a) => {
-        if (!live) return;
+        if (!live) return null;
         agent.value = a;
         desk.value = fromAgentRecord(desk.value, a);
         error.value = null;
+        return a;
       },
-      (e: unknown) => live && (error.value = e),
+      (e: unknown) => {
+        if (live) error.value = e;
+        return null;
+      },
     );
   const loadOffers = () => {
     const asked = desk.value.seq;
@@ -82,7 +90,7 @@ function create(agentId: string) {
   };
 
   return {
-    agentId, desk, agent, error, clock, onEvents, refreshAgent, refreshOffers,
+    agentId, desk, agent, error, clock, onEvents, loadAgent, refreshAgent, refreshOffers,
     dispose: () => {
       live = false;
     },

@@ -1,14 +1,15 @@
-// Reports: interval KPIs (KPI.md) for a queue or all, over whole days, as a table and charts,
-// with the API's CSV as a download.
+// Reports: interval KPIs (KPI.md) for a queue or all, over whole days of the center (its UTC
+// offset from GET /center), as a table and charts, with the API's CSV as a download.
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { listQueues } from '../../api/endpoints';
 import type { Queue } from '../../api/types';
 import { formatDuration, formatNumber, formatPercent } from '../../i18n/format';
 import { locale, t, type Locale } from '../../i18n';
 import type { ScreenProps } from '../../app/screens';
+import { useCenter } from '../../app/useCenter';
 import { Chart } from './Chart';
 import { figure, KPI_COLUMNS, serviceOption, volumeOption, type IntervalReport, type KpiColumn, type KpiRow } from './kpis';
-import { csvFileName, INTERVALS, rangeQuery, todayRange, type DayRange } from './range';
+import { centerClock, csvFileName, INTERVALS, rangeQuery, todayRange, type DayRange } from './range';
 import { downloadCsv, intervalReport, type ReportQuery } from './reportsApi';
 import './reports.css';
 
@@ -20,22 +21,27 @@ function cell(row: KpiRow, c: KpiColumn, l: Locale): string {
   return formatNumber(v, l, 0);
 }
 
-function slotLabel(iso: string | undefined, daily: boolean, multiDay: boolean, l: Locale): string {
+/** An interval's start on the center's clock (its UTC fields shifted by the center's offset). */
+function slotLabel(iso: string | undefined, daily: boolean, multiDay: boolean, l: Locale, eastMin: number): string {
   if (!iso) return '';
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) return iso;
+  const d = centerClock(ms, eastMin);
   const opts: Intl.DateTimeFormatOptions = daily
     ? { year: 'numeric', month: '2-digit', day: '2-digit' }
     : { ...(multiDay ? { month: '2-digit', day: '2-digit' } : {}), hour: '2-digit', minute: '2-digit', hourCycle: 'h23' };
-  return new Intl.DateTimeFormat(l, opts).format(d);
+  return new Intl.DateTimeFormat(l, { ...opts, timeZone: 'UTC' }).format(d);
 }
 
 const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 export default function Reports(_props: ScreenProps) {
+  const center = useCenter();
+  // Minutes east of UTC; the browser's own only when the center cannot be read.
+  const offset = center.info?.utc_offset_minutes ?? (center.failed ? -new Date().getTimezoneOffset() : null);
   const [queues, setQueues] = useState<Queue[]>([]);
   const [queue, setQueue] = useState('');
-  const [range, setRange] = useState<DayRange>(() => todayRange(new Date()));
+  const [range, setRange] = useState<DayRange | null>(null);
   const [interval, setStep] = useState<string>('15m');
   const [report, setReport] = useState<IntervalReport | null>(null);
   const [shown, setShown] = useState<ReportQuery | null>(null);
@@ -45,7 +51,7 @@ export default function Reports(_props: ScreenProps) {
   const l = locale.value;
 
   const currentQuery = (): ReportQuery | null => {
-    const r = rangeQuery(range);
+    const r = range && offset !== null ? rangeQuery(range, offset) : null;
     return r ? { queue, interval, ...r } : null;
   };
 
@@ -76,7 +82,7 @@ export default function Reports(_props: ScreenProps) {
     }
     setCsvError(null);
     try {
-      await downloadCsv(q, csvFileName(queue, range, interval));
+      await downloadCsv(q, csvFileName(queue, range!, interval));
     } catch (err) {
       setCsvError(t('reports.csvFailed', { message: errText(err) }));
     }
@@ -84,13 +90,19 @@ export default function Reports(_props: ScreenProps) {
 
   useEffect(() => {
     listQueues().then((a) => setQueues(a.queues), () => undefined);
-    void run();
   }, []);
+  // The first report: today in the center once its offset is known.
+  useEffect(() => {
+    if (offset !== null && range === null) setRange(todayRange(Date.now(), offset));
+  }, [offset]);
+  useEffect(() => {
+    if (range !== null && !shown && !busy) void run();
+  }, [range === null]);
 
   const rows = report?.rows ?? [];
   const daily = (report?.interval_s ?? 0) >= 86400;
   const multiDay = shown !== null && Date.parse(shown.to) - Date.parse(shown.from) > 86400_000 + 3600_000;
-  const axis = useMemo(() => rows.map((r) => slotLabel(r.start, daily, multiDay, l)), [report, l]);
+  const axis = useMemo(() => rows.map((r) => slotLabel(r.start, daily, multiDay, l, offset ?? 0)), [report, l, offset]);
   const labels = {
     offered: t('reports.k.offered'), answered: t('reports.k.answered'), abandoned: t('reports.k.abandoned'),
     serviceLevel: t('reports.k.service_level'), asa: t('reports.k.asa_s'),
@@ -115,11 +127,11 @@ export default function Reports(_props: ScreenProps) {
         </label>
         <label>
           {t('reports.from')}
-          <input type="date" value={range.from} onInput={(e) => setRange({ ...range, from: e.currentTarget.value })} data-testid="reports-from" />
+          <input type="date" value={range?.from ?? ''} onInput={(e) => setRange({ to: '', ...range, from: e.currentTarget.value })} data-testid="reports-from" />
         </label>
         <label>
           {t('reports.to')}
-          <input type="date" value={range.to} onInput={(e) => setRange({ ...range, to: e.currentTarget.value })} data-testid="reports-to" />
+          <input type="date" value={range?.to ?? ''} onInput={(e) => setRange({ from: '', ...range, to: e.currentTarget.value })} data-testid="reports-to" />
         </label>
         <label>
           {t('reports.interval')}

@@ -1,7 +1,6 @@
-// The routes only the wallboard reads (docs/api.md): recent interactions, "why not routed", and
-// the 15-minute KPI intervals.
+// The routes only the wallboard reads (docs/api.md): "why not routed" and the 15-minute KPI
+// intervals.
 import { request } from '../../api/client';
-import type { Interaction } from '../../api/types';
 
 export interface ExplainCandidate {
   agent: string;
@@ -28,8 +27,6 @@ export interface IntervalRow {
   asa_s: number | null;
 }
 
-export const recentInteractions = (limit = 500) =>
-  request<{ interactions: Interaction[] }>('/interactions', { query: { limit } });
 export const explainInteraction = (id: number) => request<Explanation>(`/interactions/${id}/explain`);
 export const intervals = (from: string, interval = '15m', queue = 'all') =>
   request<{ rows: IntervalRow[] }>('/reports/intervals', { query: { from, interval, queue } });

@@ -1,11 +1,11 @@
 // The wallboard's live data. The stream opens first (live events only) and its events are held
-// until the first reads (agents, queues, recent interactions, every queue's stats) are in; then
-// they apply on top, so nothing between the reads and the stream is lost. From then on events are
-// folded once per animation frame (state/wallboard.ts), and what they make stale — a queue's
-// stats, the trend — is read again through a CoalescingRefresher.
+// until the first reads (agents with what they hold, queues, the waiting interactions, every
+// queue's stats) are in; then they apply on top, so nothing between the reads and the stream is
+// lost. From then on events are folded once per animation frame (state/wallboard.ts), and what
+// they make stale — a queue's stats, the trend — is read again through a CoalescingRefresher.
 import { useEffect, useRef } from 'preact/hooks';
 import { signal, type Signal } from '@preact/signals';
-import { listAgents, listQueues, queueStats } from '../../api/endpoints';
+import { listAgents, listQueues, queueStats, waitingInteractions } from '../../api/endpoints';
 import type { LogEvent, QueueStats } from '../../api/types';
 import { useStream } from '../../app/useStream';
 import { ServerClock } from '../../state/server_clock';
@@ -13,7 +13,7 @@ import {
   applyEvents, initialState, trendFrom, trendPoints, type TrendPoint, type WallboardState,
 } from '../../state/wallboard';
 import { CoalescingRefresher } from '../../state/wallboard_refresh';
-import { intervals, recentInteractions } from './api';
+import { intervals } from './api';
 
 export const TREND_HOURS = 4;
 /**
@@ -134,9 +134,9 @@ function create(): WallboardData {
 
   void (async () => {
     try {
-      const [agents, queues, recent] = await Promise.all([listAgents(), listQueues(), recentInteractions()]);
+      const [agents, queues, waiting] = await Promise.all([listAgents(), listQueues(), waitingInteractions()]);
       if (!live) return;
-      const first = initialState(agents.agents, queues.queues, recent.interactions);
+      const first = initialState(agents.agents, queues.queues, waiting.interactions);
       for (const q of first.queues) statsOf(q.id);
       await inBatches(first.queues.map((q) => q.id), 6, (q) => readStats(q));
       if (!live) return;
