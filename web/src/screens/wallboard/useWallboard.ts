@@ -140,6 +140,9 @@ function create(): WallboardData {
       for (const q of first.queues) statsOf(q.id);
       await inBatches(first.queues.map((q) => q.id), 6, (q) => readStats(q));
       if (!live) return;
+      // Events both first reads already include (seq <= their as_of_seq) are not applied again.
+      const asOf = Math.min(agents.as_of_seq ?? 0, waiting.as_of_seq ?? 0);
+      held = held.filter((e) => e.seq > asOf);
       state.value = first;
       flush();
       loaded.value = first;
