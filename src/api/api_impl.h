@@ -152,7 +152,8 @@ struct Api::Impl {
   // The open interactions each agent holds (connected or in wrap-up), by agent index.
   using HeldWork = std::unordered_map<uint32_t, std::vector<const shard::InteractionRecord*>>;
   HeldWork HeldByAgent() const;
-  json WorkJson(const std::vector<const shard::InteractionRecord*>& work) const;
+  // What `agent` holds (from `held`), then the interactions offered to it.
+  json HeldJson(core::AgentId agent, const HeldWork& held) const;
   json AgentJson(const json& object, const HeldWork& held) const;
   json InteractionJson(const shard::InteractionRecord& record) const;
   std::string Metrics() const;

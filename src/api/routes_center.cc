@@ -40,8 +40,7 @@ json Api::Impl::AgentJson(const json& object, const HeldWork& held) const {
   out["state_since"] = FormatRfc3339(view.state_since);
   auto presence_since = shard.projections().PresenceSince(*index);
   out["presence_since"] = presence_since ? json(FormatRfc3339(*presence_since)) : json(nullptr);
-  auto work = held.find(index->value());
-  out["interactions"] = WorkJson(work == held.end() ? HeldWork::mapped_type{} : work->second);
+  out["interactions"] = HeldJson(*index, held);
   json load = json::object();
   for (core::Channel c : core::kAllChannels) {
     if (view.load[static_cast<int>(c)] > 0)

@@ -45,20 +45,34 @@ Api::Impl::HeldWork Api::Impl::HeldByAgent() const {
   return held;
 }
 
-json Api::Impl::WorkJson(const std::vector<const shard::InteractionRecord*>& work) const {
+json Api::Impl::HeldJson(core::AgentId agent, const HeldWork& held) const {
   const core::CenterDefinition& center = shard.document().center();
+  auto time = [](const std::optional<Instant>& t) { return t ? json(FormatRfc3339(*t)) : json(); };
   json list = json::array();
-  for (const shard::InteractionRecord* r : work) {
-    bool wrapping = r->state == core::InteractionState::kWrapping;
-    std::optional<Instant> since = wrapping ? r->wrapup_at : r->connected_at;
-    list.push_back(json{
-        {"id", r->id},
-        {"state", core::InteractionStateName(r->state)},
-        {"channel", core::ChannelName(r->channel)},
-        {"queue", center.queues[r->queue.value()].id},
-        {"since", since ? json(FormatRfc3339(*since)) : json(nullptr)},
-        {"connected_at", r->connected_at ? json(FormatRfc3339(*r->connected_at)) : json(nullptr)},
-        {"wait_s", r->wait_s ? json(*r->wait_s) : json(nullptr)}});
+  if (auto work = held.find(agent.value()); work != held.end()) {
+    for (const shard::InteractionRecord* r : work->second) {
+      bool wrapping = r->state == core::InteractionState::kWrapping;
+      list.push_back(json{{"id", r->id},
+                          {"state", core::InteractionStateName(r->state)},
+                          {"channel", core::ChannelName(r->channel)},
+                          {"queue", center.queues[r->queue.value()].id},
+                          {"since", time(wrapping ? r->wrapup_at : r->connected_at)},
+                          {"connected_at", time(r->connected_at)},
+                          {"wait_s", r->wait_s ? json(*r->wait_s) : json()}});
+    }
+  }
+  // Ringing it: only agents with offers pay for the look-up.
+  if (shard.engine().agent(agent).pending_offers == 0) return list;
+  for (const core::OfferView& offer : shard.engine().OffersOf(agent)) {
+    auto view = shard.engine().interaction(offer.interaction);
+    if (!view) continue;
+    list.push_back(json{{"id", offer.interaction.value()},
+                        {"state", "offered"},
+                        {"channel", core::ChannelName(view->channel)},
+                        {"queue", center.queues[view->queue.value()].id},
+                        {"since", FormatRfc3339(offer.offered_at)},
+                        {"offer", offer.id.value()},
+                        {"deadline", FormatRfc3339(offer.deadline)}});
   }
   return list;
 }

@@ -54,6 +54,24 @@ TEST_F(AgentWork, AnAgentHoldsItsConnectedThenWrappingInteraction) {
   EXPECT_EQ(Get("/api/v1/agents/" + seat.agent, admin()).Json()["interactions"], json::array());
 }
 
+TEST_F(AgentWork, AnOfferRingingTheAgentIsListedWithItsDeadline) {
+  Seat seat = MakeSeat();
+  SetPresence(seat.agent, "ready");
+  uint64_t id = CreateInteraction(seat.queue);
+  json offers = Offers(seat.agent);
+  ASSERT_EQ(offers.size(), 1u) << offers.dump();
+  json offer = offers[0];
+  json listed = Get("/api/v1/agents/" + seat.agent, seat.user.token).Json()["interactions"];
+  ASSERT_EQ(listed.size(), 1u) << listed.dump();
+  EXPECT_EQ(listed[0]["id"], id);
+  EXPECT_EQ(listed[0]["state"], "offered");
+  EXPECT_EQ(listed[0]["channel"], "voice");
+  EXPECT_EQ(listed[0]["queue"], seat.queue);
+  EXPECT_EQ(listed[0]["offer"], offer["id"]);
+  EXPECT_EQ(listed[0]["since"], offer["offered_at"]);
+  EXPECT_EQ(listed[0]["deadline"], offer["deadline"]);
+}
+
 TEST_F(AgentWork, PresenceSinceIsTheLastPresenceChangeNotTheRoutingState) {
   Seat seat = MakeSeat();
   std::string path = "/api/v1/agents/" + seat.agent;

@@ -32,22 +32,25 @@ export interface Agent {
   handled?: number;
   /** When the presence last changed (null: not since the log began); state_since is the routing state's. */
   presence_since?: string | null;
-  /** The interactions it holds now: connected (assigned) or in wrap-up (wrapping). */
+  /** The interactions it holds now — connected (assigned) or in wrap-up (wrapping) — then those offered to it. */
   interactions?: HeldInteraction[];
   /** The last event this live state includes: open the stream with ?after= it (GET /agents/{id}). */
   as_of_seq?: number;
 }
 
-/** An interaction an agent holds (GET /agents/{id} `interactions`). */
+/** An interaction an agent holds or is offered (GET /agents/{id} `interactions`). */
 export interface HeldInteraction {
   id: number;
-  state: 'assigned' | 'wrapping';
+  state: 'assigned' | 'wrapping' | 'offered';
   channel: Channel;
   queue: string;
-  /** Since when it is in its state: connected, or in wrap-up. */
+  /** Since when it is in its state: connected, in wrap-up, or offered. */
   since: string | null;
-  connected_at: string | null;
-  wait_s: number | null;
+  connected_at?: string | null;
+  wait_s?: number | null;
+  /** Offered ones: the offer and its deadline. */
+  offer?: number;
+  deadline?: string;
 }
 
 /** An interaction waiting now (GET /interactions?state=waiting), oldest first. */

@@ -105,6 +105,7 @@ describe('helpers', () => {
       interactions: [
         { id: 12, state: 'wrapping' as const, channel: 'voice' as const, queue: 'billing', since: '2026-11-22T09:30:00Z', connected_at: '2026-11-22T09:20:00Z', wait_s: 4 },
         { id: 9, state: 'assigned' as const, channel: 'chat' as const, queue: 'sales', since: '2026-11-22T09:10:00Z', connected_at: '2026-11-22T09:10:00Z', wait_s: 1 },
+        { id: 15, state: 'offered' as const, channel: 'chat' as const, queue: 'sales', since: '2026-11-22T09:40:00Z', offer: 6, deadline: '2026-11-22T09:40:20Z' },
       ],
     };
     const s = fromAgentRecord(initialDesk('a9'), record);

@@ -182,8 +182,8 @@ export function touchesOffers(e: LogEvent): boolean {
 function heldWork(i: HeldInteraction): Work {
   const wrapping = i.state === 'wrapping';
   return {
-    interaction: i.id, phase: wrapping ? 'wrapup' : 'connected', queue: i.queue, connectedAt: i.connected_at,
-    wrapupAt: wrapping ? i.since : null, waitS: i.wait_s,
+    interaction: i.id, phase: wrapping ? 'wrapup' : 'connected', queue: i.queue, connectedAt: i.connected_at ?? null,
+    wrapupAt: wrapping ? i.since : null, waitS: i.wait_s ?? null,
   };
 }
 
@@ -204,7 +204,10 @@ export function fromAgentRecord(s: DeskState, a: Agent): DeskState {
   return {
     ...next,
     presenceSince: a.presence_since ?? next.presenceSince,
-    work: a.interactions ? a.interactions.map(heldWork).sort((x, y) => x.interaction - y.interaction) : next.work,
+    // Offered ones come with their details from GET /agents/{id}/offers (mergeOffers).
+    work: a.interactions
+      ? a.interactions.filter((i) => i.state !== 'offered').map(heldWork).sort((x, y) => x.interaction - y.interaction)
+      : next.work,
     seq: a.as_of_seq,
   };
 }

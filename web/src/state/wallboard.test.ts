@@ -19,11 +19,11 @@ const queues: Queue[] = [{ id: 'sales' }, { id: 'billing', name: '帳務', servi
 
 describe('initialState', () => {
   it('orders agents and queues by id, takes the waiting list and what each agent holds', () => {
-    const held = (id: number, state: 'assigned' | 'wrapping') => ({
+    const held = (id: number, state: 'assigned' | 'wrapping' | 'offered') => ({
       id, state, channel: 'voice' as const, queue: 'billing', since: '2026-11-22T09:58:00Z', connected_at: null, wait_s: null,
     });
     const s = initialState(
-      [agent('a2', { interactions: [held(7, 'wrapping'), held(4, 'assigned')] }), agent('a1')],
+      [agent('a2', { interactions: [held(7, 'wrapping'), held(4, 'assigned'), held(9, 'offered')] }), agent('a1')],
       queues,
       [waitingNow(5, 'sales', '2026-11-22T09:57:00Z')],
     );
@@ -32,6 +32,7 @@ describe('initialState', () => {
     expect([...s.waiting.keys()]).toEqual([5]);
     expect(s.waiting.get(5)!.since).toBe(Date.parse('2026-11-22T09:57:00Z'));
     expect(s.agents.get('a2')!.work).toEqual([4, 7]);
+    expect(s.agents.get('a2')!.offered).toEqual([9]);
     expect(s.agents.get('a1')!.work).toEqual([]);
     expect(s.agents.get('a1')!.since).toBe(Date.parse('2026-11-22T09:00:00Z'));
   });

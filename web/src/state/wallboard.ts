@@ -96,14 +96,17 @@ function agentRow(a: Agent): AgentRow {
 }
 
 /**
- * The state from the first reads: agents with the interactions they hold (GET /agents) and queues,
- * and the interactions waiting now (GET /interactions?state=waiting).
+ * The state from the first reads: agents with the interactions they hold or are offered (GET
+ * /agents), queues, and the interactions waiting now (GET /interactions?state=waiting).
  */
 export function initialState(agents: Agent[], queues: Queue[], waitingNow: WaitingInteraction[]): WallboardState {
   const rows = new Map<string, AgentRow>();
   for (const a of agents) {
     const row = agentRow(a);
-    row.work = (a.interactions ?? []).map((i) => i.id).sort((x, y) => x - y);
+    const held = a.interactions ?? [];
+    const ids = (offered: boolean) => held.filter((i) => (i.state === 'offered') === offered).map((i) => i.id).sort((x, y) => x - y);
+    row.work = ids(false);
+    row.offered = ids(true);
     rows.set(a.id, row);
   }
   const waiting = new Map<number, WaitingItem>();
