@@ -364,6 +364,19 @@ struct KpiFold::State {
     finished = true;
   }
 
+  // The rows as read now. Before Finish, an interaction still waiting counts as still_waiting in
+  // its row (KPI.md: the period read so far ends now), so a live service level or abandon rate
+  // leaves it out of the denominator instead of counting it as a miss.
+  std::vector<Counts> RowsAsOfNow() const {
+    std::vector<Counts> out = rows;
+    if (!finished) {
+      live.ForEach([&](const Live& l) {
+        if (l.connected_us < 0) ++out[l.row].still_waiting;
+      });
+    }
+    return out;
+  }
+
   Instant IntervalStart(size_t index) const {
     return FromMicros(origin_us + (base_k + static_cast<int64_t>(index)) * interval_us);
   }
@@ -424,10 +437,11 @@ bool KpiFold::finished() const { return state_->finished; }
 
 Figures KpiFold::Total() const {
   const State& s = *state_;
+  const std::vector<Counts> rows = s.RowsAsOfNow();
   Counts sum;
   AgentTime time{};
   for (size_t k = 0; k < s.used; ++k) {
-    for (uint32_t q = 0; q < s.queues; ++q) sum += s.rows[k * s.queues + q];
+    for (uint32_t q = 0; q < s.queues; ++q) sum += rows[k * s.queues + q];
     for (int b = 0; b < kBucketCount; ++b) time[b] += s.agent_time[k][b];
   }
   Figures f;
@@ -438,9 +452,10 @@ Figures KpiFold::Total() const {
 
 Figures KpiFold::Queue(core::QueueId queue) const {
   const State& s = *state_;
+  const std::vector<Counts> rows = s.RowsAsOfNow();
   Counts sum;
   if (queue.value() < s.queues) {
-    for (size_t k = 0; k < s.used; ++k) sum += s.rows[k * s.queues + queue.value()];
+    for (size_t k = 0; k < s.used; ++k) sum += rows[k * s.queues + queue.value()];
   }
   Figures f;
   AddCounts(f, sum);
@@ -449,6 +464,7 @@ Figures KpiFold::Queue(core::QueueId queue) const {
 
 std::vector<IntervalRow> KpiFold::Intervals() const {
   const State& s = *state_;
+  const std::vector<Counts> rows = s.RowsAsOfNow();
   const Counts zero;
   const AgentTime no_time{};
   std::vector<IntervalRow> out;
@@ -457,7 +473,7 @@ std::vector<IntervalRow> KpiFold::Intervals() const {
     Counts sum;
     bool any = false;
     for (uint32_t q = 0; q < s.queues; ++q) {
-      const Counts& c = s.rows[k * s.queues + q];
+      const Counts& c = rows[k * s.queues + q];
       if (c == zero) continue;
       any = true;
       sum += c;

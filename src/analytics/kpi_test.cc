@@ -254,6 +254,37 @@ TEST(KpiFoldTest, OnlyStillWaitingInteractionsGiveNoServiceLevel) {
   EXPECT_EQ(f.AbandonRate(), std::nullopt);
 }
 
+TEST(KpiFoldTest, BeforeFinishInteractionsWaitingNowAreStillWaitingInEveryReading) {
+  // A live reading (the wallboard's "today") is a period that ends now: what waits now leaves the
+  // denominators, in Queue, Total and Intervals alike, and stops counting once it is answered.
+  KpiFold fold(TwoQueues(), Settings());
+  fold.Apply(Queued(1, kSupport, 10));
+  Figures waiting = fold.Queue(QueueId(kSupport));
+  EXPECT_EQ(waiting.offered, 1);
+  EXPECT_EQ(waiting.still_waiting, 1);
+  EXPECT_EQ(waiting.ServiceLevel(), std::nullopt);
+  EXPECT_EQ(waiting.AbandonRate(), std::nullopt);
+  EXPECT_EQ(fold.Total().still_waiting, 1);
+  ASSERT_FALSE(fold.Intervals().empty());
+  EXPECT_EQ(fold.Intervals().front().figures.still_waiting, 1);
+
+  fold.Apply(Connected(1, 15, 5));
+  Figures answered = fold.Queue(QueueId(kSupport));
+  EXPECT_EQ(answered.still_waiting, 0);
+  EXPECT_DOUBLE_EQ(*answered.ServiceLevel(), 1.0);
+  fold.Finish(At(100));
+  EXPECT_EQ(fold.Queue(QueueId(kSupport)).still_waiting, 0);  // not counted twice
+}
+
+TEST(KpiFoldTest, StillWaitingIsCountedOnceWhenFinishFollowsALiveReading) {
+  KpiFold fold(TwoQueues(), Settings());
+  fold.Apply(Queued(1, kSupport, 10));
+  EXPECT_EQ(fold.Queue(QueueId(kSupport)).still_waiting, 1);
+  fold.Finish(At(100));
+  EXPECT_EQ(fold.Queue(QueueId(kSupport)).still_waiting, 1);
+  EXPECT_EQ(fold.Total().still_waiting, 1);
+}
+
 TEST(KpiFoldTest, ServiceLevelAnsweredOnlyIgnoresAbandons) {
   std::vector<Event> ev;
   AddAnswered(ev, 1, kSupport, 0, 10);
