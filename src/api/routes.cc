@@ -58,6 +58,8 @@ std::vector<Route> BuildRoutes() {
       {"GET", "/api/v1/agents/{id}", kAnyone, "Read an agent and its live state", &I::GetObject},
       {"PUT", "/api/v1/agents/{id}", kAdmin, "Replace an agent's skills, capacity...",
        &I::PutObject},
+      {"DELETE", "/api/v1/agents/{id}", kAdmin,
+       "Delete a logged-out agent that holds nothing and no user is linked to", &I::DeleteObject},
       {"POST", "/api/v1/agents/{id}/presence", kFloor, "Set presence (agents: their own)",
        &I::SetPresence},
       {"GET", "/api/v1/agents/{id}/offers", kFloor, "Pending offers of an agent", &I::AgentOffers},

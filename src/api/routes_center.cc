@@ -174,7 +174,9 @@ void Api::Impl::SetPresence(Call& call) {
 void Api::Impl::AgentOffers(Call& call) {
   const std::string& agent = call.params[0];
   auto index = shard.document().center().FindAgent(agent);
-  if (!index) return call.Fail(Error::NotFound("agent '" + agent + "' does not exist", "id"));
+  if (!index || !shard.document().Find(shard::Section::kAgents, agent)) {
+    return call.Fail(Error::NotFound("agent '" + agent + "' does not exist", "id"));
+  }
   if (!RequireSelfOrStaff(call, agent)) return;
   json offers = json::array();
   const core::CenterDefinition& center = shard.document().center();

@@ -19,6 +19,9 @@ const char* const kApiOnlyAgentKeys[] = {"user_id"};
 
 std::string_view Key(Section s) { return SectionName(s); }
 
+// The sections whose deleted objects stay as tombstones (the engine indexes them).
+constexpr Section kTombstoned[] = {Section::kSkills, Section::kQueues, Section::kAgents};
+
 // YAML 1.2 core schema typing of a plain scalar.
 json TypedScalar(const std::string& text) {
   static const std::regex kInt("[-+]?[0-9]+");
@@ -122,28 +125,34 @@ Result<CenterDocument> CenterDocument::FromYaml(std::string_view text, std::stri
   }
   auto doc = YamlToJson(text);
   if (!doc.ok()) return doc.error();
-  return Build(std::move(*doc), {}, {}, file_name, {});
+  return Build(std::move(*doc), {}, file_name, {});
 }
 
 Result<CenterDocument> CenterDocument::FromStored(const json& stored) {
   if (!stored.is_object() || !stored.contains("doc")) {
     return Error::InvalidArgument("stored center has no 'doc'");
   }
-  std::set<std::string> skills, queues;
+  Tombstones deleted;
   if (auto it = stored.find("deleted"); it != stored.end() && it->is_object()) {
-    for (const auto& s : it->value("skills", json::array())) skills.insert(s.get<std::string>());
-    for (const auto& q : it->value("queues", json::array())) queues.insert(q.get<std::string>());
+    for (Section section : kTombstoned) {
+      for (const auto& id : it->value(std::string(Key(section)), json::array())) {
+        deleted[section].insert(id.get<std::string>());
+      }
+    }
   }
-  return Build(stored["doc"], std::move(skills), std::move(queues), "log", {});
+  return Build(stored["doc"], std::move(deleted), "log", {});
 }
 
 json CenterDocument::Stored() const {
-  return json{{"doc", doc_},
-              {"deleted", {{"skills", deleted_skills_}, {"queues", deleted_queues_}}}};
+  json deleted = json::object();
+  for (Section section : kTombstoned) {
+    auto it = deleted_.find(section);
+    deleted[std::string(Key(section))] = it == deleted_.end() ? json::array() : json(it->second);
+  }
+  return json{{"doc", doc_}, {"deleted", std::move(deleted)}};
 }
 
-Result<CenterDocument> CenterDocument::Build(json doc, std::set<std::string> deleted_skills,
-                                             std::set<std::string> deleted_queues,
+Result<CenterDocument> CenterDocument::Build(json doc, Tombstones deleted,
                                              std::string_view file_name,
                                              std::string_view section_prefix) {
   core::CenterDefinition center;
@@ -159,17 +168,14 @@ Result<CenterDocument> CenterDocument::Build(json doc, std::set<std::string> del
   }
   CenterDocument out;
   out.doc_ = std::move(doc);
-  out.deleted_skills_ = std::move(deleted_skills);
-  out.deleted_queues_ = std::move(deleted_queues);
+  out.deleted_ = std::move(deleted);
   out.center_ = std::make_shared<const core::CenterDefinition>(std::move(center));
   return out;
 }
 
 bool CenterDocument::IsDeleted(Section section, std::string_view id) const {
-  std::string key(id);
-  if (section == Section::kSkills) return deleted_skills_.count(key) > 0;
-  if (section == Section::kQueues) return deleted_queues_.count(key) > 0;
-  return false;
+  auto it = deleted_.find(section);
+  return it != deleted_.end() && it->second.count(std::string(id)) > 0;
 }
 
 const json* CenterDocument::Find(Section section, std::string_view id) const {
@@ -212,12 +218,10 @@ Result<CenterDocument> CenterDocument::Put(Section section, std::string_view id,
   } else {
     list.push_back(std::move(body));
   }
-  auto skills = deleted_skills_;
-  auto queues = deleted_queues_;
-  if (section == Section::kSkills) skills.erase(std::string(id));
-  if (section == Section::kQueues) queues.erase(std::string(id));
+  Tombstones deleted = deleted_;
+  if (auto it = deleted.find(section); it != deleted.end()) it->second.erase(std::string(id));
   std::string prefix = std::string(Key(section)) + "[" + std::to_string(index) + "]";
-  return Build(std::move(doc), std::move(skills), std::move(queues), "body", prefix);
+  return Build(std::move(doc), std::move(deleted), "body", prefix);
 }
 
 Result<CenterDocument> CenterDocument::Delete(Section section, std::string_view id) const {
@@ -243,14 +247,11 @@ Result<CenterDocument> CenterDocument::Delete(Section section, std::string_view 
                                          ")",
                                      "id");
   }
-  if (section == Section::kDispositions || section == Section::kAgents) {
-    return Build(std::move(without), deleted_skills_, deleted_queues_, "center", {});
-  }
-  // Skills and queues keep their index: a tombstone the API no longer shows.
-  auto skills = deleted_skills_;
-  auto queues = deleted_queues_;
-  (section == Section::kSkills ? skills : queues).insert(std::string(id));
-  return Build(doc_, std::move(skills), std::move(queues), "center", {});
+  if (section == Section::kDispositions) return Build(std::move(without), deleted_, "center", {});
+  // Skills, queues and agents keep their index: a tombstone the API no longer shows.
+  Tombstones deleted = deleted_;
+  deleted[section].insert(std::string(id));
+  return Build(doc_, std::move(deleted), "center", {});
 }
 
 }  // namespace hotline::shard

@@ -6,8 +6,9 @@
 // in the file, and the error names the field ("plan[0].requirements").
 //
 // Indices are stable: an edit replaces an object in place or appends a new one, and a deleted
-// skill or queue stays in the definition as a tombstone the API no longer shows (the engine's
-// indices never move; see core::Engine::Reconfigure). Re-creating a deleted id revives it.
+// skill, queue or agent stays in the definition as a tombstone the API no longer shows (the
+// engine's indices never move; see core::Engine::Reconfigure). Re-creating a deleted id revives
+// it. Dispositions are not indexed by the engine and are removed outright.
 //
 // API-only keys (an agent's `user_id`) live in the document and are left out of what the parser
 // sees.
@@ -17,6 +18,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -38,7 +40,8 @@ class CenterDocument {
   // A document as stored in the log (FromYaml's json() plus tombstones).
   static Result<CenterDocument> FromStored(const nlohmann::json& stored);
 
-  // What the log stores: {"doc": {...}, "deleted": {"skills": [...], "queues": [...]}}.
+  // What the log stores: {"doc": {...}, "deleted": {"skills": [...], "queues": [...],
+  // "agents": [...]}}.
   nlohmann::json Stored() const;
 
   const core::CenterDefinition& center() const { return *center_; }
@@ -58,13 +61,13 @@ class CenterDocument {
   Result<CenterDocument> Delete(Section section, std::string_view id) const;
 
  private:
-  static Result<CenterDocument> Build(nlohmann::json doc, std::set<std::string> deleted_skills,
-                                      std::set<std::string> deleted_queues,
+  // Tombstones by section (skills, queues, agents).
+  using Tombstones = std::map<Section, std::set<std::string>>;
+  static Result<CenterDocument> Build(nlohmann::json doc, Tombstones deleted,
                                       std::string_view file_name, std::string_view section_prefix);
 
   nlohmann::json doc_;
-  std::set<std::string> deleted_skills_;
-  std::set<std::string> deleted_queues_;
+  Tombstones deleted_;
   std::shared_ptr<const core::CenterDefinition> center_;
 };
 

@@ -89,6 +89,28 @@ TEST(CenterDocument, DeletedQueueIsATombstoneThatPutRevives) {
   EXPECT_EQ(revived->center().queues.size(), 2u);
 }
 
+TEST(CenterDocument, DeletedAgentKeepsItsIndexAcrossTheLogAndPutRevivesIt) {
+  auto doc = CenterDocument::FromYaml(kCenter, "test.yaml");
+  ASSERT_TRUE(doc.ok());
+  auto added = doc->Put(Section::kAgents, "a2", json{{"skills", {{"billing", 1}}}});
+  ASSERT_TRUE(added.ok()) << added.error().message;
+  auto deleted = added->Delete(Section::kAgents, "a1");
+  ASSERT_TRUE(deleted.ok()) << deleted.error().message;
+  EXPECT_EQ(deleted->Find(Section::kAgents, "a1"), nullptr);
+  ASSERT_EQ(deleted->List(Section::kAgents).size(), 1u);
+  EXPECT_EQ(deleted->List(Section::kAgents)[0]["id"], "a2");
+  ASSERT_EQ(deleted->center().agents.size(), 2u);  // the engine keeps both indices
+  EXPECT_EQ(deleted->center().agents[1].id, "a2");
+  auto stored = CenterDocument::FromStored(deleted->Stored());
+  ASSERT_TRUE(stored.ok());
+  EXPECT_TRUE(stored->IsDeleted(Section::kAgents, "a1"));
+  EXPECT_FALSE(stored->IsDeleted(Section::kAgents, "a2"));
+  auto revived = stored->Put(Section::kAgents, "a1", json{{"skills", {{"billing", 2}}}});
+  ASSERT_TRUE(revived.ok());
+  EXPECT_NE(revived->Find(Section::kAgents, "a1"), nullptr);
+  EXPECT_EQ(revived->center().agents[0].id, "a1");
+}
+
 TEST(CenterDocument, ASkillInUseCannotBeDeleted) {
   auto doc = CenterDocument::FromYaml(kCenter, "test.yaml");
   ASSERT_TRUE(doc.ok());

@@ -443,6 +443,28 @@ void Shard::Collect(Context& ctx) {
   engine_->ClearOutput();
 }
 
+Status Shard::CanDeleteAgent(const std::string& id) const {
+  if (auto agent = document_->center().FindAgent(id)) {
+    core::AgentView view = engine_->agent(*agent);
+    if (view.presence != core::Presence::kLoggedOut) {
+      return Error::FailedPrecondition("agent '" + id + "' is logged in; log it out first", "id");
+    }
+    for (int load : view.load) {
+      if (load > 0) {
+        return Error::FailedPrecondition("agent '" + id + "' still holds interactions", "id");
+      }
+    }
+  }
+  for (const auto& [user_id, user] : users_) {
+    if (user.agent_id == id) {
+      return Error::FailedPrecondition(
+          "agent '" + id + "' is linked to user " + std::to_string(user_id) + "; unlink it first",
+          "id");
+    }
+  }
+  return Status();
+}
+
 Status Shard::ApplyCenter(CenterDocument next, Instant now, Context& ctx) {
   Status s = engine_->Reconfigure(next.center(), now);
   if (!s.ok()) return s;
@@ -488,7 +510,7 @@ Result<json> Shard::RunConfig(const json& command, Instant now, Context& ctx) {
       next = document_->Put(*section, id, command.value("body", json()));
     } else {
       if (*section == Section::kAgents) {
-        return Error::FailedPrecondition("agents cannot be deleted; log them out instead");
+        if (Status s = CanDeleteAgent(id); !s.ok()) return s.error();
       }
       if (*section == Section::kQueues) {
         if (auto q = document_->center().FindQueue(id)) {
@@ -532,7 +554,7 @@ Result<json> Shard::RunConfig(const json& command, Instant now, Context& ctx) {
       return Error{ErrorCode::kAlreadyExists, "username '" + user.username + "' is taken",
                    "username"};
     }
-    if (!user.agent_id.empty() && !document_->center().FindAgent(user.agent_id)) {
+    if (!user.agent_id.empty() && !document_->Find(Section::kAgents, user.agent_id)) {
       return NotFound("agent '" + user.agent_id + "'", "agent_id");
     }
     auto existing = users_.find(user.id);
@@ -598,7 +620,9 @@ Result<json> Shard::RunInteraction(const json& command, Instant now, Context& ct
   } else if (op == "agent.presence") {
     std::string agent_id = Str(command, "agent");
     auto agent = center.FindAgent(agent_id);
-    if (!agent) return NotFound("agent '" + agent_id + "'", "agent");
+    if (!agent || !document_->Find(Section::kAgents, agent_id)) {
+      return NotFound("agent '" + agent_id + "'", "agent");
+    }
     auto presence = core::ParsePresence(Str(command, "presence"));
     if (!presence) {
       return Error::InvalidArgument("presence is ready, not_ready or logged_out", "presence");

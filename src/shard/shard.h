@@ -160,6 +160,8 @@ class Shard {
               Done done, nlohmann::json result);
   void ArmTimer();
   Status ApplyCenter(CenterDocument next, Instant now, Context& ctx);
+  // An agent may be deleted once logged out, holding nothing, and linked to no user.
+  Status CanDeleteAgent(const std::string& id) const;
 
   store::EventLog* log_;
   Loop* loop_;

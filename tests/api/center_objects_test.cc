@@ -364,6 +364,49 @@ TEST_F(Agents, AUserNamedByTheAgentRecordActsAsThatAgent) {
   EXPECT_REFUSED(403, Post("/api/v1/agents/a1/presence", json{{"presence", "ready"}}, user.token));
 }
 
+TEST_F(Agents, DeleteHidesALoggedOutAgentAndCreatingItAgainRevivesIt) {
+  std::string id = Unique("agent");
+  MakeAgent(id);
+  uint64_t seq = LastSeq();
+  HttpResponse deleted = Delete("/api/v1/agents/" + id, admin());
+  ASSERT_EQ(deleted.status, 200) << deleted.body;
+  ExpectWrittenBy(seq, admin_id());
+  EXPECT_EQ(EventsAfter(seq)[0]["type"], "agent.deleted");
+  EXPECT_EQ(Get("/api/v1/agents/" + id, admin()).status, 404);
+  EXPECT_FALSE(ListHas(Get("/api/v1/agents", admin()).Json()["agents"], id));
+  EXPECT_REFUSED(404,
+                 Post("/api/v1/agents/" + id + "/presence", json{{"presence", "ready"}}, admin()));
+  EXPECT_REFUSED(404, Get("/api/v1/agents/" + id + "/offers", admin()));
+  EXPECT_REFUSED(400, Post("/api/v1/users",
+                           json{{"username", Unique("u")},
+                                {"password", "a long enough password"},
+                                {"roles", {"agent"}},
+                                {"agent_id", id}},
+                           admin()));
+  EXPECT_REFUSED(404, Delete("/api/v1/agents/" + id, admin()));
+
+  HttpResponse again =
+      Post("/api/v1/agents", json{{"id", id}, {"skills", {{"general", 1}}}}, admin());
+  ASSERT_EQ(again.status, 201) << again.body;
+  EXPECT_EQ(Get("/api/v1/agents/" + id, admin()).Json()["presence"], "logged_out");
+}
+
+TEST_F(Agents, DeletingALoggedInOrLinkedAgentIsAConflictAndOnlyAdminsDelete) {
+  std::string id = Unique("agent");
+  MakeAgent(id);
+  const std::string supervisor = MakeUser({"supervisor"}).token;
+  EXPECT_REFUSED(403, Delete("/api/v1/agents/" + id, supervisor));
+  EXPECT_REFUSED(401, Delete("/api/v1/agents/" + id, ""));
+  SetPresence(id, "ready");
+  EXPECT_REFUSED(409, Delete("/api/v1/agents/" + id, admin()));
+  SetPresence(id, "logged_out");
+  TestUser user = MakeUser({"agent"}, id);
+  EXPECT_REFUSED(409, Delete("/api/v1/agents/" + id, admin()));
+  ASSERT_EQ(Delete("/api/v1/users/" + std::to_string(user.id), admin()).status, 200);
+  EXPECT_EQ(Delete("/api/v1/agents/" + id, admin()).status, 200);
+  EXPECT_REFUSED(404, Delete("/api/v1/agents/" + Unique("none"), admin()));
+}
+
 // ---- presence ----
 
 class Presence : public ApiTest {};

@@ -52,6 +52,7 @@ const RouteSpec kRoutes[] = {
     {"POST", "/api/v1/agents", kAdmin},
     {"GET", "/api/v1/agents/{id}", kAnyone},
     {"PUT", "/api/v1/agents/{id}", kAdmin},
+    {"DELETE", "/api/v1/agents/{id}", kAdmin},
     {"POST", "/api/v1/agents/{id}/presence", kFloor},
     {"GET", "/api/v1/agents/{id}/offers", kFloor},
     {"GET", "/api/v1/users", kAdmin},
@@ -219,7 +220,7 @@ TEST_F(Routes, UnknownPathIsNotFoundAndWrongMethodIsNotAllowed) {
   EXPECT_EQ(Get("/api/v1/skills/general/extra", admin()).status, 404);
 
   uint64_t before = LastSeq();
-  HttpResponse wrong = Delete("/api/v1/agents/a1", admin());
+  HttpResponse wrong = Delete("/api/v1/agents/a1/offers", admin());
   EXPECT_EQ(wrong.status, 405) << wrong.body;
   EXPECT_EQ(wrong.ErrorCode(), "invalid_argument");
   EXPECT_EQ(Patch("/api/v1/skills/general", json{{"name", "x"}}, admin()).status, 405);
