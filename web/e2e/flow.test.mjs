@@ -2,7 +2,8 @@
 // Administration; the agent signs in and goes ready; an interaction created through the API
 // appears on the desktop as an offer; the agent accepts, ends and wraps up; meanwhile the
 // supervisor's wallboard counts it waiting, then answered, and the report counts it; the desktop
-// and the wallboard in Chinese. Every screen on the way is saved as a screenshot.
+// and the wallboard in Chinese. Every screen on the way is saved as a screenshot. Then an admin
+// deletes an agent in Administration, and deleting one a user acts as is refused with the reason.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { launchBrowser, screenshot, signIn, startCenter, waitUntil } from './harness.mjs';
@@ -160,4 +161,32 @@ test('an admin creates an agent, who goes ready and works an offered interaction
   await desk.getByTestId('locale-select').selectOption('zh-TW');
   await desk.getByTestId('nav-agent').getByText('客服桌面').waitFor();
   await screenshot(desk, 'agent-desktop-zh-TW');
+});
+
+test('an admin deletes an agent; one a user is linked to is refused with the reason', async (t) => {
+  const center = await startCenter();
+  t.after(() => center.stop());
+  const admin = await chromium.newPage('en');
+  t.after(() => admin.context().close());
+  await createAgentInTheUi(admin, center); // AGENT, linked to USER
+
+  const adminToken = await center.login('admin', center.adminPassword);
+  const spare = await center.api('POST', '/api/v1/agents', { id: 'e2e_spare', name: 'Spare' }, adminToken);
+  assert.equal(spare.status, 201, spare.text);
+  await admin.getByTestId('admin-tab-users').click();
+  await admin.getByTestId('admin-tab-agents').click();
+  await admin.getByTestId('admin-row-e2e_spare').waitFor();
+
+  // Linked to USER: refused, the server's reason shown, the agent still there.
+  await admin.getByTestId(`admin-delete-${AGENT}`).click();
+  await admin.getByTestId('admin-delete-confirm').click();
+  const error = admin.getByTestId('admin-list-error');
+  await waitUntil('the refusal to show', async () => /linked to user/.test((await error.textContent()) ?? ''));
+  assert.equal((await center.api('GET', `/api/v1/agents/${AGENT}`, undefined, adminToken)).status, 200);
+
+  // Not linked, logged out: deleted, gone from the list and from the API.
+  await admin.getByTestId('admin-delete-e2e_spare').click();
+  await admin.getByTestId('admin-delete-confirm').click();
+  await admin.getByTestId('admin-row-e2e_spare').waitFor({ state: 'detached' });
+  assert.equal((await center.api('GET', '/api/v1/agents/e2e_spare', undefined, adminToken)).status, 404);
 });

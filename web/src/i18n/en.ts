@@ -115,7 +115,6 @@ export const en = {
   'admin.one.dispositions': "disposition",
   'admin.new': "New",
   'admin.empty': "None yet.",
-  'admin.noDelete': "Agents cannot be deleted; set them logged out instead.",
   'admin.actions': "Actions",
   'admin.edit': "Edit",
   'admin.delete': "Delete",

@@ -116,7 +116,6 @@ export const zhCN: Messages = {
   'admin.one.dispositions': "处理结果",
   'admin.new': "新建",
   'admin.empty': "暂无数据。",
-  'admin.noDelete': "坐席无法删除；请改为将其签出。",
   'admin.actions': "操作",
   'admin.edit': "编辑",
   'admin.delete': "删除",

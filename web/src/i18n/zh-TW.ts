@@ -116,7 +116,6 @@ export const zhTW: Messages = {
   'admin.one.dispositions': "處理結果",
   'admin.new': "新增",
   'admin.empty': "目前沒有資料。",
-  'admin.noDelete': "客服人員無法刪除；請改為將其登出。",
   'admin.actions': "操作",
   'admin.edit': "編輯",
   'admin.delete': "刪除",

@@ -61,11 +61,6 @@ export function AdminList({ def }: { def: KindDef }) {
           {error}
         </p>
       )}
-      {!def.canDelete && (
-        <p class="muted" data-testid="admin-no-delete">
-          {t('admin.noDelete')}
-        </p>
-      )}
       {items === null && !error && <p data-testid="admin-loading">{t('app.loading')}</p>}
       {items && items.length === 0 && <p data-testid="admin-empty">{t('admin.empty')}</p>}
       {items && items.length > 0 && (
@@ -94,7 +89,7 @@ export function AdminList({ def }: { def: KindDef }) {
                     <a href={`#/admin/${def.kind}/${encodeURIComponent(id)}`} data-testid={`admin-edit-${id}`}>
                       {t('admin.edit')}
                     </a>
-                    {def.canDelete && confirming !== id && (
+                    {confirming !== id && (
                       <button type="button" data-testid={`admin-delete-${id}`} onClick={() => setConfirming(id)}>
                         {t('admin.delete')}
                       </button>

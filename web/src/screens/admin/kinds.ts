@@ -34,7 +34,6 @@ export interface KindDef {
   readOnly: readonly string[];
   /** Keys outside the form go to an advanced JSON editor. */
   advanced: boolean;
-  canDelete: boolean;
   /** The list's columns (field keys). */
   columns: readonly string[];
   /** The object's id (numbers for users). */
@@ -75,7 +74,6 @@ const simple = (kind: 'skills' | 'dispositions'): KindDef => ({
   fields: [idField, nameField],
   readOnly: [],
   advanced: false,
-  canDelete: true,
   columns: ['id', 'name'],
   idOf: stringId,
 });
@@ -99,7 +97,6 @@ export const KINDS: Record<AdminKind, KindDef> = {
     ],
     readOnly: ['presence', 'reason', 'routing_state', 'state_since', 'load', 'handled', 'user_id'],
     advanced: true,
-    canDelete: false,
     columns: ['id', 'name', 'skills', 'capacity'],
     idOf: stringId,
   },
@@ -132,7 +129,6 @@ export const KINDS: Record<AdminKind, KindDef> = {
     ],
     readOnly: [],
     advanced: true,
-    canDelete: true,
     columns: ['id', 'name', 'agent_order', 'offer'],
     idOf: stringId,
     expand: (o) => mapKeys(o, ['offer', 'task_order'], modeToMap),
@@ -149,7 +145,6 @@ export const KINDS: Record<AdminKind, KindDef> = {
     ],
     readOnly: ['id', 'created_at'],
     advanced: false,
-    canDelete: true,
     columns: ['username', 'roles', 'agent_id'],
     idOf: (o) => String(o.id ?? ''),
     // No agent chosen means "not linked": send null so an edit can unlink.
