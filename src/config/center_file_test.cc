@@ -416,6 +416,20 @@ TEST(CenterFileTest, NegativeDurationIsRejected) {
                    "settings.backoff.busy", "must not be negative");
 }
 
+TEST(CenterFileTest, ServiceLevelTargetIsAFractionWithEightyPercentByDefault) {
+  core::CenterDefinition c;
+  std::string yaml = std::string(kBase) + "    service_level: {threshold: 30s, target: 0.9}\n";
+  ASSERT_TRUE(Check(yaml, &c).empty()) << Describe(Check(yaml));
+  EXPECT_DOUBLE_EQ(c.queues[0].sl_target, 0.9);
+  ASSERT_TRUE(Check(kBase, &c).empty());
+  EXPECT_DOUBLE_EQ(c.queues[0].sl_target, 0.8);
+  for (const char* bad : {"80", "0", "-0.5", "high"}) {
+    SCOPED_TRACE(bad);
+    ExpectOneProblem(std::string(kBase) + "    service_level: {target: " + bad + "}\n", 11,
+                     "queues[0].service_level.target", bad[0] == 'h' ? "number" : "fraction");
+  }
+}
+
 TEST(CenterFileTest, ZeroOfferTimeoutIsRejected) {
   ExpectOneProblem("center: {name: T}\nsettings:\n  offer_timeout: 0s\n", 3,
                    "settings.offer_timeout", "must be positive");

@@ -36,7 +36,7 @@ const Names kQueueKeys = {"id",         "name",       "service_level", "agent_or
                           "task_order", "lifo",       "weight",        "offer_timeout", "wrapup",
                           "members",    "membership", "requires",      "plan",          "admission",
                           "exceptions"};
-const Names kServiceLevelKeys = {"threshold", "short_abandon"};
+const Names kServiceLevelKeys = {"threshold", "target", "short_abandon"};
 const Names kOfferKeys = {"mode", "count", "step"};
 const Names kTaskOrderKeys = {"mode", "seconds_per_point"};
 const Names kMemberKeys = {"agent", "tier", "position"};
@@ -420,6 +420,16 @@ void CenterParser::ReadQueue(const Spot& at, uint32_t index, Queue* queue) {
     if (Map(e->value, kServiceLevelKeys, "service level settings", &sl)) {
       if (const Entry* t = sl.Find("threshold")) {
         if (auto d = DurationValue(t->value, true)) queue->sl_threshold = *d;
+      }
+      if (const Entry* t = sl.Find("target")) {
+        if (auto x = Number(t->value)) {
+          if (*x > 0 && *x <= 1) {
+            queue->sl_target = *x;
+          } else {
+            Report(t->value,
+                   "a service-level target is a fraction above 0 and at most 1 (0.8 for 80%)");
+          }
+        }
       }
       if (const Entry* t = sl.Find("short_abandon")) {
         if (auto d = DurationValue(t->value, false)) queue->short_abandon = *d;

@@ -159,6 +159,7 @@ struct Queue {
   std::string id;
   std::string name;  // display name (any language)
   Duration sl_threshold = Seconds(20);
+  double sl_target = 0.8;  // the service level the queue aims at (wallboards colour against it)
   Duration short_abandon = Seconds(5);
   std::vector<AgentOrder> agent_order = {AgentOrder::kLongestIdle};
   OfferMode offer_mode = OfferMode::kSingle;

@@ -261,6 +261,11 @@ TEST_F(Queues, StatsShowWaitingInteractionsAndAgentStates) {
   EXPECT_EQ(stats["waiting"], 2);
   EXPECT_GE(stats["longest_wait_s"].get<double>(), 0.0);
   EXPECT_EQ(stats["offered"], 2);
+  // Both still wait: KPI.md leaves them out of the denominators, so no service level yet.
+  EXPECT_TRUE(stats["service_level"].is_null()) << stats.dump();
+  EXPECT_TRUE(stats["abandon_rate"].is_null()) << stats.dump();
+  EXPECT_DOUBLE_EQ(stats["service_level_target"].get<double>(), 0.8);  // the default
+  EXPECT_GT(stats["service_level_threshold_s"].get<double>(), 0.0);
   for (const char* key : {"agents_ready", "agents_busy", "agents_wrapup", "agents_not_ready",
                           "answered", "abandoned", "service_level", "asa_s", "aht_s"}) {
     EXPECT_TRUE(stats.contains(key)) << key;
