@@ -14,10 +14,14 @@ packages=(
   libboost1.81-dev libfmt-dev libspdlog-dev libcli11-dev libyaml-cpp-dev nlohmann-json3-dev
   # server: event log, password hashing, tokens
   libsqlite3-dev libargon2-dev libssl-dev
+  # voice: SIP signalling, DTMF, recordings, resampling, text-to-speech (+ its voices)
+  libsofia-sip-ua-dev libspandsp-dev libsndfile1-dev libsoxr-dev libespeak-ng-dev espeak-ng-data
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   # integration tests and load tests: curl as a real HTTP client, sqlite3 to inspect the log
   curl jq sqlite3
+  # voice tests and benchmarks: sipp as callers and agent phones, baresip as a real softphone
+  sip-tester baresip
   # web UI end-to-end tests: Debian's Chromium, driven headless; a CJK font so Chinese renders
   chromium fonts-wqy-microhei
 )
