@@ -46,15 +46,19 @@ Result<Audio> ReadAudioFile(const std::filesystem::path& file) {
   return Audio{ResampleTo8k(mono.data(), mono.size(), info.samplerate)};
 }
 
+SNDFILE* CreateWav(const std::filesystem::path& file, int channels) {
+  SF_INFO info{};
+  info.samplerate = kSampleRate;
+  info.channels = channels;
+  info.format = SF_FORMAT_WAV | SF_FORMAT_PCM_16;
+  return sf_open(file.c_str(), SFM_WRITE, &info);
+}
+
 Status WriteMonoWav(const std::filesystem::path& file, const Audio& audio) {
   std::filesystem::path temporary = file;
   temporary += ".tmp" + std::to_string(::getpid()) + "-" +
                std::to_string(reinterpret_cast<uintptr_t>(&audio));
-  SF_INFO info{};
-  info.samplerate = kSampleRate;
-  info.channels = 1;
-  info.format = SF_FORMAT_WAV | SF_FORMAT_PCM_16;
-  SNDFILE* sndfile = sf_open(temporary.c_str(), SFM_WRITE, &info);
+  SNDFILE* sndfile = CreateWav(temporary, 1);
   if (sndfile == nullptr) {
     return Error{ErrorCode::kInternal, "cannot write " + temporary.string(), "file"};
   }

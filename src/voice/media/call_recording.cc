@@ -5,15 +5,12 @@
 #include <utility>
 
 #include "voice/media/audio.h"
+#include "voice/media/audio_file.h"
 
 namespace hotline::voice {
 
 Result<std::unique_ptr<CallRecording>> CallRecording::Open(std::filesystem::path file) {
-  SF_INFO info{};
-  info.samplerate = kSampleRate;
-  info.channels = 2;
-  info.format = SF_FORMAT_WAV | SF_FORMAT_PCM_16;
-  SNDFILE* sndfile = sf_open(file.c_str(), SFM_WRITE, &info);
+  SNDFILE* sndfile = CreateWav(file, 2);
   if (sndfile == nullptr) {
     return Error{ErrorCode::kInternal,
                  "cannot create recording " + file.string() + ": " + sf_strerror(nullptr), "wav"};

@@ -2,15 +2,18 @@
 
 #include <gtest/gtest.h>
 #include <sndfile.h>
+#include <unistd.h>
 
 #include <filesystem>
+#include <string>
 #include <vector>
 
 namespace hotline::voice {
 namespace {
 
 std::filesystem::path TempFile(const char* name) {
-  auto dir = std::filesystem::temp_directory_path() / "hotline-media-test";
+  auto dir =
+      std::filesystem::temp_directory_path() / ("hotline-media-test-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   return dir / name;
 }

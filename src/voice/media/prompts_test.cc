@@ -1,6 +1,7 @@
 #include "voice/media/prompts.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <filesystem>
@@ -21,8 +22,8 @@ class PromptLibraryTest : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = std::filesystem::temp_directory_path() /
-           ("hotline-prompts-" +
-            std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+           ("hotline-prompts-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::remove_all(dir_);
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }

@@ -4,10 +4,12 @@
 #include <gtest/gtest.h>
 #include <sndfile.h>
 #include <spandsp.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <mutex>
 #include <string>
 
@@ -25,6 +27,31 @@ using testing::TestPhone;
 using testing::ToneAmplitude;
 
 constexpr milliseconds kDeadline{5000};
+
+// A WAV path of this process (suites may run in parallel).
+std::filesystem::path TempWav(const std::string& name) {
+  return std::filesystem::temp_directory_path() /
+         ("hotline-media-engine-" + name + "-" + std::to_string(::getpid()) + ".wav");
+}
+
+// The digits a leg reported, from the media thread, read by the test.
+class DigitLog {
+ public:
+  std::function<void(char)> Handler() {
+    return [this](char d) {
+      std::lock_guard lock(mutex_);
+      digits_.push_back(d);
+    };
+  }
+  std::string heard() const {
+    std::lock_guard lock(mutex_);
+    return digits_;
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::string digits_;
+};
 
 class MediaEngineTest : public ::testing::Test {
  protected:
@@ -92,26 +119,32 @@ TEST_F(MediaEngineTest, DoneRunsWhenAPromptEndsButNotWhenStopped) {
   std::atomic<int> finished{0}, stopped{0};
   engine_.Play(leg, std::make_shared<Audio>(Audio{Sine(440, 8000, 8000 * 60)}), true,
                [&] { ++stopped; });
-  engine_.Play(leg, std::make_shared<Audio>(Audio{Sine(440, 8000, 1000)}), false,
+  engine_.Play(leg, std::make_shared<Audio>(Audio{Sine(1000, 8000, 1000)}), false,
                [&] { ++finished; });  // replaces the loop: 7 packets, the last one padded
   ASSERT_TRUE(WaitUntil([&] { return finished == 1; }, kDeadline));
-  EXPECT_EQ(engine_.Stats(leg).packets_out, 7u);
+  Settle();
+  uint64_t sent = engine_.Stats(leg).packets_out;
+  ASSERT_TRUE(WaitUntil([&] { return phone.packet_count() == sent; }, kDeadline));
+  auto last = phone.LastSamples(7 * 160);
+  EXPECT_GT(ToneAmplitude({last.begin(), last.begin() + 960}, 1000), 6000);
+  for (size_t i = 1000; i < last.size(); ++i) EXPECT_LE(std::abs(last[i]), 8) << i;  // padding
+
   engine_.Play(leg, std::make_shared<Audio>(Audio{Sine(440, 8000, 8000 * 60)}), false,
                [&] { ++stopped; });
   engine_.StopAudio(leg);
   Settle();
+  uint64_t after_stop = engine_.Stats(leg).packets_out;
+  Settle();  // nothing plays any more: the count stays
+  EXPECT_EQ(engine_.Stats(leg).packets_out, after_stop);
   EXPECT_EQ(stopped, 0);
+  EXPECT_EQ(finished, 1);
 }
 
 TEST_F(MediaEngineTest, TelephoneEventsGiveEachDigitOnce) {
   TestPhone phone;
   auto leg = Connect(phone, Codec::kPcmu, 101);
-  std::mutex mutex;
-  std::string digits;
-  engine_.OnDigit(leg, [&](char d) {
-    std::lock_guard lock(mutex);
-    digits.push_back(d);
-  });
+  DigitLog digits;
+  engine_.OnDigit(leg, digits.Handler());
   Settle();
   uint32_t timestamp = 8000;
   for (uint8_t event : {4, 2, 2, 11}) {
@@ -124,25 +157,17 @@ TEST_F(MediaEngineTest, TelephoneEventsGiveEachDigitOnce) {
     for (int i = 0; i < 3; ++i) phone.SendRtp(101, timestamp, payload, 4);  // redundant ends
     timestamp += 800;
   }
-  auto heard = [&] {
-    std::lock_guard lock(mutex);
-    return digits;
-  };
-  ASSERT_TRUE(WaitUntil([&] { return heard().size() >= 4; }, kDeadline)) << heard();
-  EXPECT_EQ(heard(), "422#");
+  ASSERT_TRUE(WaitUntil([&] { return digits.heard().size() >= 4; }, kDeadline)) << digits.heard();
+  EXPECT_EQ(digits.heard(), "422#");
   ASSERT_TRUE(WaitUntil([&] { return engine_.Stats(leg).packets_in == 20; }, kDeadline));
-  EXPECT_EQ(heard(), "422#");
+  EXPECT_EQ(digits.heard(), "422#");
 }
 
 TEST_F(MediaEngineTest, InbandToneDigitsAreDetectedWhenThePeerHasNoTelephoneEvents) {
   TestPhone phone;
   auto leg = Connect(phone, Codec::kPcma, -1);
-  std::mutex mutex;
-  std::string digits;
-  engine_.OnDigit(leg, [&](char d) {
-    std::lock_guard lock(mutex);
-    digits.push_back(d);
-  });
+  DigitLog digits;
+  engine_.OnDigit(leg, digits.Handler());
   Settle();
   dtmf_tx_state_t* tx = dtmf_tx_init(nullptr);
   dtmf_tx_put(tx, "95#", -1);
@@ -150,12 +175,8 @@ TEST_F(MediaEngineTest, InbandToneDigitsAreDetectedWhenThePeerHasNoTelephoneEven
   dtmf_tx(tx, tones.data(), static_cast<int>(tones.size()));
   dtmf_tx_free(tx);
   phone.SendSamples(tones);
-  auto heard = [&] {
-    std::lock_guard lock(mutex);
-    return digits;
-  };
-  ASSERT_TRUE(WaitUntil([&] { return heard().size() >= 3; }, kDeadline)) << heard();
-  EXPECT_EQ(heard(), "95#");
+  ASSERT_TRUE(WaitUntil([&] { return digits.heard().size() >= 3; }, kDeadline)) << digits.heard();
+  EXPECT_EQ(digits.heard(), "95#");
 }
 
 TEST_F(MediaEngineTest, BridgeTranscodesUlawToAlawAndKeepsTheTone) {
@@ -208,7 +229,7 @@ TEST_F(MediaEngineTest, RecordingKeepsCallerLeftAndAgentRight) {
   auto c = Connect(caller, Codec::kPcmu);
   auto a = Connect(agent, Codec::kPcma);
   engine_.Bridge(c, a);
-  auto wav = std::filesystem::temp_directory_path() / "hotline-media-engine-recording.wav";
+  auto wav = TempWav("recording");
   std::atomic<double> seconds{-1};
   engine_.StartRecording(c, a, wav, [&](std::filesystem::path, double s) { seconds = s; });
   caller.SendTone(440, 8000);
@@ -312,7 +333,7 @@ TEST_F(MediaEngineTest, ClosingALegFinishesItsRecordingAndStopsRelaying) {
   auto a = Connect(agent, Codec::kPcmu);
   engine_.Bridge(c, a);
   std::atomic<bool> finished{false};
-  auto wav = std::filesystem::temp_directory_path() / "hotline-media-engine-close.wav";
+  auto wav = TempWav("close");
   engine_.StartRecording(c, a, wav, [&](std::filesystem::path, double) { finished = true; });
   engine_.CloseLeg(a);
   ASSERT_TRUE(WaitUntil([&] { return finished.load(); }, kDeadline));

@@ -28,26 +28,17 @@ void SampleFifo::Pop(int16_t* out, size_t count) {
   size_ -= n;
 }
 
-void MediaEngine::Worker::ReceiveRtp(std::shared_ptr<Leg> leg) {
+void MediaEngine::Worker::Receive(std::shared_ptr<Leg> leg, bool rtcp) {
   Leg* raw = leg.get();
-  raw->rtp.async_receive_from(
-      asio::buffer(raw->rtp_in), raw->rtp_from,
-      [this, leg = std::move(leg)](const boost::system::error_code& error, size_t bytes) mutable {
-        if (error == asio::error::operation_aborted || leg->closed) return;
-        if (!error) OnRtp(*leg, bytes);
-        ReceiveRtp(std::move(leg));
-      });
-}
-
-void MediaEngine::Worker::ReceiveRtcp(std::shared_ptr<Leg> leg) {
-  Leg* raw = leg.get();
-  raw->rtcp.async_receive_from(
-      asio::buffer(raw->rtcp_in), raw->rtcp_from,
-      [this, leg = std::move(leg)](const boost::system::error_code& error, size_t bytes) mutable {
-        if (error == asio::error::operation_aborted || leg->closed) return;
-        if (!error) OnRtcp(*leg, bytes);
-        ReceiveRtcp(std::move(leg));
-      });
+  auto& socket = rtcp ? raw->rtcp : raw->rtp;
+  auto buffer = rtcp ? asio::buffer(raw->rtcp_in) : asio::buffer(raw->rtp_in);
+  socket.async_receive_from(buffer, rtcp ? raw->rtcp_from : raw->rtp_from,
+                            [this, leg = std::move(leg), rtcp](
+                                const boost::system::error_code& error, size_t bytes) mutable {
+                              if (error == asio::error::operation_aborted || leg->closed) return;
+                              if (!error) rtcp ? OnRtcp(*leg, bytes) : OnRtp(*leg, bytes);
+                              Receive(std::move(leg), rtcp);
+                            });
 }
 
 void MediaEngine::Worker::OnRtp(Leg& leg, size_t bytes) {

@@ -31,8 +31,8 @@ MediaEngine::Leg* MediaEngine::Worker::Find(LegId id) {
 void MediaEngine::Worker::Add(std::shared_ptr<Leg> leg) {
   order_.push_back(leg.get());
   legs_.emplace(leg->id, leg);
-  ReceiveRtp(leg);
-  ReceiveRtcp(std::move(leg));
+  Receive(leg, false);
+  Receive(std::move(leg), true);
 }
 
 void MediaEngine::Worker::Close(Leg& leg) {

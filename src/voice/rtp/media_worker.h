@@ -53,8 +53,8 @@ class MediaEngine::Worker {
     std::function<void(std::filesystem::path, double)> done;
   };
 
-  void ReceiveRtp(std::shared_ptr<Leg> leg);
-  void ReceiveRtcp(std::shared_ptr<Leg> leg);
+  // Keeps one receive pending on the leg's RTP or RTCP socket until the leg closes.
+  void Receive(std::shared_ptr<Leg> leg, bool rtcp);
   void OnRtp(Leg& leg, size_t bytes);
   void OnRtcp(Leg& leg, size_t bytes);
   void RelayAudio(Leg& to, const Leg& from, const RtpPacketView& packet, Codec codec);
