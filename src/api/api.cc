@@ -184,12 +184,13 @@ Api::Impl::Impl(shard::Shard& shard_in, ApiOptions options_in)
       routes(BuildRoutes()),
       // A whole floor may sit behind one NAT address: the per-user limit does the real work.
       throttle(auth::LoginThrottleOptions{.max_failures_per_address = 50}) {
-  shard.SetListener([this](const std::vector<shard::PublishedEvent>& events) { Publish(events); });
+  shard.SetListener("api",
+                    [this](const std::vector<shard::PublishedEvent>& events) { Publish(events); });
 }
 
 Api::Impl::~Impl() {
   *alive = false;
-  shard.SetListener(nullptr);
+  shard.SetListener("api", nullptr);
 }
 
 std::string Api::Impl::Actor(const Call& call) const {

@@ -391,7 +391,9 @@ void Shard::Commit(const json& command, Instant now, const std::string& actor, C
           }
           if (!published->empty()) durable_seq_ = published->back().seq;
           projections_->Durable(command_seq);
-          if (listener_ && !published->empty()) listener_(*published);
+          if (!published->empty()) {
+            for (const auto& [name, listener] : listeners_) listener(*published);
+          }
           (*shared_done)(std::move(*shared_result));
         });
       });
@@ -413,8 +415,12 @@ void Shard::WriteState(std::vector<store::StateWrite> writes, std::function<void
   });
 }
 
-void Shard::SetListener(std::function<void(const std::vector<PublishedEvent>&)> listener) {
-  listener_ = std::move(listener);
+void Shard::SetListener(const std::string& name, Listener listener) {
+  if (listener) {
+    listeners_[name] = std::move(listener);
+  } else {
+    listeners_.erase(name);
+  }
 }
 
 void Shard::StopAccepting() {
@@ -669,8 +675,21 @@ Result<json> Shard::RunInteraction(const json& command, Instant now, Context& ct
       s = engine_->RejectOffer(core::OfferId(*offer), reason, now);
     }
     result = {{"offer", *offer}, {"state", op == "offer.accept" ? "accepted" : "rejected"}};
+  } else if (op == "interaction.recording") {
+    // A finished recording of the call (voice): a fact about the interaction, whatever its state.
+    auto id = interaction_id();
+    if (!id.ok()) return id.error();
+    std::string file = Str(command, "file");
+    if (file.empty() || file.size() > 255 || file.find('/') != std::string::npos) {
+      return Error::InvalidArgument("file must be a plain file name", "file");
+    }
+    ctx.extras.push_back({"interaction.recorded",
+                          {{"interaction", id->value()},
+                           {"file", file},
+                           {"seconds", command.value("seconds", 0.0)}}});
+    return json{{"id", id->value()}, {"file", file}};
   } else if (op == "interaction.end" || op == "interaction.wrapup" || op == "interaction.cancel" ||
-             op == "interaction.patch") {
+             op == "interaction.patch" || op == "interaction.callback") {
     auto id = interaction_id();
     if (!id.ok()) return id.error();
     // It exists but has ended: a conflict with its state (409), not a missing one (404).
@@ -681,6 +700,8 @@ Result<json> Shard::RunInteraction(const json& command, Instant now, Context& ct
     }
     if (op == "interaction.end") {
       s = engine_->EndInteraction(*id, now);
+    } else if (op == "interaction.callback") {
+      s = engine_->BookCallback(*id, now);
     } else if (op == "interaction.wrapup") {
       std::string disposition = Str(command, "disposition");
       if (!center.HasDisposition(disposition)) {

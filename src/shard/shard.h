@@ -17,7 +17,8 @@
 // Commands (docs/api.md "Commands" lists their fields):
 //   center.load, object.put, object.delete, user.put, user.delete, agent.presence,
 //   interaction.create, offer.accept, offer.reject, interaction.end, interaction.wrapup,
-//   interaction.cancel, interaction.patch, clock.advance
+//   interaction.cancel, interaction.patch, interaction.callback, interaction.recording,
+//   clock.advance
 //
 // Thread-safety: everything runs on the loop thread (the host's event loop), except where noted.
 #pragma once
@@ -111,8 +112,11 @@ class Shard {
   // Runs `fn` on the loop thread (from any thread): for work finished elsewhere (hashing).
   void Post(std::function<void()> fn) { loop_->Post(std::move(fn)); }
 
-  // Called on the loop thread with every batch of events once durable, in order.
-  void SetListener(std::function<void(const std::vector<PublishedEvent>&)> listener);
+  // Called on the loop thread with every batch of events once durable, in order. Listeners are
+  // named ("api", "voice"); setting a name again replaces that listener, an empty function
+  // removes it.
+  using Listener = std::function<void(const std::vector<PublishedEvent>&)>;
+  void SetListener(const std::string& name, Listener listener);
 
   // Writes a snapshot of the whole shard (engine, center document, users, read models) at the
   // last logged command, durably. Blocks the loop while it encodes and writes (tens of ms for a
@@ -187,7 +191,7 @@ class Shard {
   bool failed_ = false;
   bool config_changed_ = false;
   ShardCounters counters_;
-  std::function<void(const std::vector<PublishedEvent>&)> listener_;
+  std::map<std::string, Listener> listeners_;
 };
 
 }  // namespace hotline::shard
