@@ -17,7 +17,7 @@ using udp = asio::ip::udp;
 MediaEngine::MediaEngine(Options options)
     : options_(std::move(options)),
       next_port_(options_.port_min),
-      worker_(std::make_unique<Worker>()),
+      worker_(std::make_unique<Worker>(options_.report_interval_ms / 20)),
       thread_([this] { worker_->Run(); }) {}
 
 MediaEngine::~MediaEngine() {

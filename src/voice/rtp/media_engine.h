@@ -39,6 +39,7 @@ class MediaEngine {
     std::string ip = "127.0.0.1";
     uint16_t port_min = 20000;
     uint16_t port_max = 30000;
+    uint32_t report_interval_ms = 5000;  // RTCP sender/receiver reports per leg (RFC 3550 6.2)
   };
   using LegId = uint64_t;
 

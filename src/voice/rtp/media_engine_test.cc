@@ -310,6 +310,46 @@ TEST_F(MonitorTest, BargeIsHeardByBothAndThenListenSilencesIt) {
   EXPECT_TRUE(caller_.Hears(1000));
 }
 
+TEST_F(MonitorTest, UnbridgeEndsTheCallForEveryoneIncludingTheSupervisor) {
+  engine_.Monitor(s_, c_, a_, MediaEngine::MonitorMode::kBarge);
+  ASSERT_TRUE(WaitUntil([&] { return caller_.Hears(2000) && supervisor_.Hears(440); }, kDeadline));
+  engine_.Unbridge(c_, a_);
+  Settle();
+  auto sent = [&] {
+    return engine_.Stats(c_).packets_out + engine_.Stats(a_).packets_out +
+           engine_.Stats(s_).packets_out;
+  };
+  uint64_t before = sent();
+  Settle();  // the phones keep talking, but nobody is sent anything any more
+  EXPECT_EQ(sent(), before);
+  EXPECT_GT(engine_.Stats(c_).packets_in, 0u);
+}
+
+TEST(MediaEngineRtcp, SenderReportsGoToTheRemotePortPlusOne) {
+  MediaEngine engine({"127.0.0.1", 32000, 32999, 100});  // a report every 100 ms
+  TestPhone rtcp;  // listens where the engine sends RTCP: the remote RTP port + 1
+  auto leg = engine.OpenLeg();
+  ASSERT_TRUE(leg.ok());
+  engine.SetRemote(*leg, "127.0.0.1", static_cast<uint16_t>(rtcp.port() - 1), Codec::kPcmu, -1);
+  engine.Play(*leg, std::make_shared<Audio>(Audio{Sine(440, 8000, 8000)}), false, {});
+  auto sender_report = [&]() -> std::vector<uint8_t> {
+    for (auto& datagram : rtcp.datagrams()) {
+      if (datagram.size() >= 28 && datagram[1] == 200 && ReadBe32(datagram.data() + 20) > 0) {
+        return datagram;
+      }
+    }
+    return {};
+  };
+  ASSERT_TRUE(WaitUntil([&] { return !sender_report().empty(); }, kDeadline));
+  auto report = sender_report();
+  EXPECT_EQ(report[0] >> 6, 2);
+  size_t sr_bytes = (ReadBe16(report.data() + 2) + 1) * 4;
+  ASSERT_LT(sr_bytes + 8, report.size());
+  EXPECT_EQ(report[sr_bytes + 1], 202);  // SDES follows, with the CNAME
+  EXPECT_EQ(report[sr_bytes + 8], 1);
+  EXPECT_GE(ReadBe32(report.data() + 20), 1u);  // packets sent so far
+}
+
 TEST_F(MediaEngineTest, ReceiverReportsFromThePeerAreRead) {
   TestPhone phone;
   auto leg = Connect(phone, Codec::kPcmu);

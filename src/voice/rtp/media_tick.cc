@@ -1,6 +1,6 @@
 // The media thread's 20 ms tick: one timer for every leg. Each tick takes one frame from every
 // captured leg, appends it to recordings, sends mixes and prompt frames, and spreads RTCP reports
-// over the legs (each leg every kReportTicks ticks).
+// over the legs (each leg every report_ticks_ ticks).
 #include <fmt/format.h>
 #include <boost/asio/buffer.hpp>
 
@@ -13,7 +13,10 @@ namespace hotline::voice {
 
 namespace asio = boost::asio;
 
-MediaEngine::Worker::Worker() : guard_(io_.get_executor()), tick_timer_(io_) {}
+MediaEngine::Worker::Worker(uint64_t report_ticks)
+    : guard_(io_.get_executor()),
+      tick_timer_(io_),
+      report_ticks_(std::max<uint64_t>(1, report_ticks)) {}
 
 void MediaEngine::Worker::Run() {
   next_tick_ = std::chrono::steady_clock::now() + kTick;
@@ -46,7 +49,7 @@ void MediaEngine::Worker::Tick() {
   for (size_t i = 0; i < order_.size(); ++i) {
     Leg& leg = *order_[i];
     if (leg.audio) PlayFrame(leg);
-    if ((ticks_ + i) % kReportTicks == 0) SendReport(leg);
+    if ((ticks_ + i) % report_ticks_ == 0) SendReport(leg);
   }
 }
 

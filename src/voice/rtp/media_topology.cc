@@ -100,6 +100,16 @@ void MediaEngine::Worker::Bridge(Leg& a, Leg& b) {
 void MediaEngine::Worker::Unbridge(Leg& a, Leg& b) {
   Erase(a.sources, &b);
   Erase(b.sources, &a);
+  for (Leg* supervisor : order_) {  // monitoring this call ends with it
+    auto& heard = supervisor->sources;
+    if (std::find(heard.begin(), heard.end(), &a) == heard.end() ||
+        std::find(heard.begin(), heard.end(), &b) == heard.end()) {
+      continue;
+    }
+    heard.clear();
+    Erase(a.sources, supervisor);
+    Erase(b.sources, supervisor);
+  }
   Rewire();
 }
 

@@ -22,9 +22,8 @@ class MediaEngine::Worker {
  public:
   using Leg = MediaEngine::Leg;
   static constexpr auto kTick = std::chrono::milliseconds(20);
-  static constexpr uint64_t kReportTicks = 250;  // an RTCP report per leg every 5 s
-
-  Worker();
+  // `report_ticks`: an RTCP report per leg every that many ticks.
+  explicit Worker(uint64_t report_ticks);
   boost::asio::io_context& io() { return io_; }
   void Run();       // on the media thread, until Shutdown
   void Shutdown();  // on the media thread: closes every leg, finishes recordings
@@ -77,6 +76,7 @@ class MediaEngine::Worker {
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> guard_;
   boost::asio::steady_timer tick_timer_;
   std::chrono::steady_clock::time_point next_tick_;
+  const uint64_t report_ticks_;
   uint64_t ticks_ = 0;
   bool stopping_ = false;
   RealClock clock_;

@@ -116,6 +116,11 @@ class TestPhone {
     std::lock_guard lock(mutex_);
     return received_.size();
   }
+  // Every datagram received, as it came (RTCP too).
+  std::vector<std::vector<uint8_t>> datagrams() const {
+    std::lock_guard lock(mutex_);
+    return datagrams_;
+  }
   std::vector<ReceivedPacket> packets() const {
     std::lock_guard lock(mutex_);
     return received_;
@@ -160,6 +165,10 @@ class TestPhone {
     uint8_t buffer[2048];
     ssize_t n = ::recv(fd_, buffer, sizeof buffer, MSG_DONTWAIT);
     if (n <= 0) return;
+    {
+      std::lock_guard lock(mutex_);
+      datagrams_.emplace_back(buffer, buffer + n);
+    }
     auto packet = ParseRtp(buffer, static_cast<size_t>(n));
     if (!packet) return;
     std::lock_guard lock(mutex_);
@@ -181,6 +190,7 @@ class TestPhone {
   uint32_t timestamp_ = 1000;
   mutable std::mutex mutex_;
   std::vector<ReceivedPacket> received_;
+  std::vector<std::vector<uint8_t>> datagrams_;
   std::thread thread_;
 };
 
