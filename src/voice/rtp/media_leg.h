@@ -24,7 +24,8 @@ namespace hotline::voice {
 // the delay to kCapacity samples.
 class SampleFifo {
  public:
-  static constexpr size_t kCapacity = 1600;  // 200 ms
+  static constexpr size_t kCapacity = 2048;  // 256 ms; a power of two
+  static constexpr size_t kMask = kCapacity - 1;
 
   void Reserve() { ring_.assign(kCapacity, 0); }
   void Release() {

@@ -10,21 +10,28 @@ namespace asio = boost::asio;
 
 void SampleFifo::Push(const int16_t* samples, size_t count) {
   if (ring_.empty()) return;
-  for (size_t i = 0; i < count; ++i) {
-    ring_[(head_ + size_) % kCapacity] = samples[i];
-    if (size_ < kCapacity) {
-      ++size_;
-    } else {
-      head_ = (head_ + 1) % kCapacity;  // full: the oldest sample goes
-    }
+  if (count > kCapacity) {  // only the newest kCapacity samples can stay
+    samples += count - kCapacity;
+    count = kCapacity;
+  }
+  size_t tail = (head_ + size_) & kMask;
+  size_t first = std::min(count, kCapacity - tail);
+  std::copy_n(samples, first, ring_.data() + tail);
+  std::copy_n(samples + first, count - first, ring_.data());
+  size_ += count;
+  if (size_ > kCapacity) {  // full: the oldest samples go
+    head_ = (head_ + size_ - kCapacity) & kMask;
+    size_ = kCapacity;
   }
 }
 
 void SampleFifo::Pop(int16_t* out, size_t count) {
   size_t n = std::min(count, size_);
-  for (size_t i = 0; i < n; ++i) out[i] = ring_[(head_ + i) % kCapacity];
+  size_t first = std::min(n, kCapacity - head_);
+  std::copy_n(ring_.data() + head_, first, out);
+  std::copy_n(ring_.data(), n - first, out + first);
   std::fill(out + n, out + count, 0);
-  if (n > 0) head_ = (head_ + n) % kCapacity;
+  head_ = (head_ + n) & kMask;
   size_ -= n;
 }
 
