@@ -1,5 +1,9 @@
-// `hotline config check FILE`: every problem of a center file, with file, line and key.
+// `hotline config check FILE`: every problem of a center file (the center and its flows), with
+// file, line and key.
 #include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <tuple>
 
 #include <cstdio>
 #include <iostream>
@@ -8,6 +12,7 @@
 
 #include "cli/commands.h"
 #include "config/center_file.h"
+#include "config/flow_file.h"
 
 namespace hotline::cli {
 namespace {
@@ -15,6 +20,19 @@ namespace {
 int RunConfigCheck(const std::string& path, bool json) {
   core::CenterDefinition center;
   auto problems = config::CheckCenterFile(path, &center);
+  // The flows are read from the same text: a syntax error or an unreadable file comes from both
+  // parsers, and is listed once.
+  flow::FlowBook flows;
+  for (auto& p : config::CheckFlowsFile(path, &flows)) {
+    auto same = [&](const config::ConfigProblem& q) {
+      return std::tie(q.line, q.column, q.key, q.message) ==
+             std::tie(p.line, p.column, p.key, p.message);
+    };
+    if (std::none_of(problems.begin(), problems.end(), same)) problems.push_back(std::move(p));
+  }
+  std::stable_sort(problems.begin(), problems.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.line, a.column) < std::tie(b.line, b.column);
+  });
   if (json) {
     nlohmann::json list = nlohmann::json::array();
     for (const auto& p : problems) {

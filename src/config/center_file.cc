@@ -68,10 +68,7 @@ std::vector<ConfigProblem> CheckCenterFile(const std::string& path, core::Center
 Result<core::CenterDefinition> ParseCenterYaml(std::string_view text, std::string_view file_name) {
   core::CenterDefinition center;
   std::vector<ConfigProblem> problems = CheckCenterYaml(text, file_name, &center);
-  if (!problems.empty()) {
-    return Error::InvalidArgument(FormatProblem(problems.front()), problems.front().key);
-  }
-  return center;
+  return internal::ValueOrFirstProblem(problems, std::move(center));
 }
 
 Result<core::CenterDefinition> LoadCenterFile(const std::string& path) {

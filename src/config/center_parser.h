@@ -29,6 +29,9 @@
 
 namespace hotline::config::internal {
 
+// "+08:00" / "-05:30" (at most 14:00), "Z" or "UTC" -> minutes east of UTC; nullopt otherwise.
+std::optional<int> ParseUtcOffset(std::string_view text);
+
 // Each id of a list of objects -> its first item: index and where its id is written.
 struct IdEntry {
   uint32_t index = 0;

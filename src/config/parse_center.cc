@@ -20,8 +20,10 @@ using core::WrapupPolicy;
 
 namespace {
 
-const Names kTopKeys = {"center",   "settings", "skills", "dispositions",
-                        "profiles", "agents",   "queues"};
+// `flows`, `numbers` and `hours` are read by FlowParser (parse_flows.cc) and `voice` by the voice
+// module; this parser accepts and skips them.
+const Names kTopKeys = {"center", "settings", "skills",  "dispositions", "profiles", "agents",
+                        "queues", "flows",    "numbers", "hours",        "voice"};
 const Names kCenterKeys = {"name", "utc_offset"};
 const Names kSettingsKeys = {"offer_timeout", "backoff", "max_missed_offers", "wrapup"};
 const Names kBackoffKeys = {"reject", "busy", "no_answer"};
@@ -34,6 +36,8 @@ const Names kProfileQueueKeys = {"queue", "priority", "delay"};
 const Choices<WrapupMode> kWrapupModes = {{"none", WrapupMode::kNone},
                                           {"timed", WrapupMode::kTimed},
                                           {"discretionary", WrapupMode::kDiscretionary}};
+
+}  // namespace
 
 std::optional<int> ParseUtcOffset(std::string_view text) {
   if (text == "Z" || text == "UTC") return 0;
@@ -51,8 +55,6 @@ std::optional<int> ParseUtcOffset(std::string_view text) {
   if (total > 14 * 60) return std::nullopt;
   return text[0] == '-' ? -total : total;
 }
-
-}  // namespace
 
 // ---- center and settings ----------------------------------------------------------------------
 
@@ -253,16 +255,8 @@ void CenterParser::ReadProfiles(const Spot& at) {
 // ---- the whole file ---------------------------------------------------------------------------
 
 void CenterParser::Load(std::string_view text) {
-  const std::string input(text);
   YAML::Node document;
-  try {
-    // A second document is reported and the first one still read; stray content ends reading.
-    if (CheckSingleDocument(input) == SecondDocument::kStrayContent) return;
-    document.reset(YAML::Load(input));
-  } catch (const YAML::Exception& e) {
-    Report(e.mark, "", "YAML syntax error: " + e.msg);
-    return;
-  }
+  if (!LoadDocument(text, &document)) return;
   if (document.IsNull()) {
     Report(YAML::Mark::null_mark(), "",
            "the file is empty; expected a map with keys " + Join(kTopKeys));

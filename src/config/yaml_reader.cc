@@ -311,6 +311,18 @@ YamlReader::SecondDocument YamlReader::CheckSingleDocument(const std::string& te
   return SecondDocument::kStrayContent;
 }
 
+bool YamlReader::LoadDocument(std::string_view text, YAML::Node* out) {
+  const std::string input(text);
+  try {
+    if (CheckSingleDocument(input) == SecondDocument::kStrayContent) return false;
+    out->reset(YAML::Load(input));
+  } catch (const YAML::Exception& e) {
+    Report(e.mark, "", "YAML syntax error: " + e.msg);
+    return false;
+  }
+  return true;
+}
+
 bool YamlReader::Map(const Spot& at, const Names& allowed, std::string_view what, Fields* out,
                      bool open) {
   out->self.node.reset(at.node);

@@ -81,6 +81,14 @@ std::vector<ConfigProblem> CollectProblems(
     std::string_view file_name,
     const std::function<void(std::vector<ConfigProblem>* problems, bool* truncated)>& parse);
 
+// `value`, or the first of `problems` as an InvalidArgument Error whose message is
+// FormatProblem(problem) and whose field is the key path.
+template <typename T>
+Result<T> ValueOrFirstProblem(const std::vector<ConfigProblem>& problems, T value) {
+  if (problems.empty()) return value;
+  return Error::InvalidArgument(FormatProblem(problems.front()), problems.front().key);
+}
+
 // Where a value sits: the node, the mark to report (the key's when the value is empty) and the
 // key path.
 struct Spot {
@@ -138,6 +146,9 @@ class YamlReader {
   // document too many; one that does not is stray content, reported as a syntax error. Throws
   // YAML::Exception for a syntax error met first.
   SecondDocument CheckSingleDocument(const std::string& text);
+  // Parses `text` as one YAML document into *out (null for an empty file). A syntax error or stray
+  // content is reported and false returned; a second document is reported and the first one read.
+  bool LoadDocument(std::string_view text, YAML::Node* out);
 
   // ---- generic readers: each reports its own problem and returns nullopt / false ----
 
