@@ -21,7 +21,9 @@ void AddServeCommands(CLI::App& app, int* exit_code) {
       ->capture_default_str();
   serve->add_option("--http", options->http, "HTTP address HOST:PORT (port 0: any free port)")
       ->capture_default_str();
-  serve->add_option("--sip", *sip, "SIP address HOST:PORT (voice: not in this build yet)");
+  serve->add_option("--sip", *sip,
+                    "Answer SIP calls (UDP and TCP) at HOST:PORT, an IPv4 address, e.g. "
+                    "127.0.0.1:5060 (docs/voice.md)");
   serve->add_option("--ready-file", *ready,
                     "Write 'http=HOST:PORT' here once listening (for scripts and tests)");
   serve->callback([=] {

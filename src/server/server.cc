@@ -23,6 +23,7 @@
 #include "api/http/server.h"
 #include "base/clock.h"
 #include "base/log.h"
+#include "server/voice_service.h"
 #include "shard/shard.h"
 #include "store/sqlite_event_log.h"
 
@@ -155,10 +156,6 @@ int Serve(const ServeOptions& options) {
                  options.http.c_str());
     return 2;
   }
-  if (options.sip) {
-    Log(LogLevel::kWarn, "serve", "--sip {}: voice is not available in this build yet",
-        *options.sip);
-  }
   std::string config_text;
   if (options.config_path) {
     auto text = ReadText(*options.config_path);
@@ -236,8 +233,28 @@ int Serve(const ServeOptions& options) {
   std::fprintf(stderr, "hotline: serving '%s' at http://%s:%u/ (data: %s)\n",
                center.document().center().name.c_str(), host.c_str(), http.port(),
                data_dir.c_str());
-  if (options.ready_file) {
-    std::ofstream(*options.ready_file) << "http=" << host << ":" << http.port() << "\n";
+  std::unique_ptr<VoiceService> voice;
+  if (options.sip) {
+    VoiceOptions voice_options{*options.sip, data_dir, config_text,
+                               options.config_path.value_or("demo center")};
+    auto started = VoiceService::Start(io, center, voice_options);
+    if (!started.ok()) {
+      std::string field = started.error().field.empty() ? "" : started.error().field + ": ";
+      std::fprintf(stderr, "hotline serve: voice: %s%s\n", field.c_str(),
+                   started.error().message.c_str());
+      return started.error().code == ErrorCode::kInvalidArgument ? 2 : 1;
+    }
+    voice = std::move(*started);
+    std::fprintf(stderr, "hotline: answering SIP calls at %s (udp, tcp)\n", options.sip->c_str());
+  }
+  if (options.ready_file) {  // written whole, then renamed: a reader never sees half of it
+    std::string temp = *options.ready_file + ".tmp";
+    {
+      std::ofstream ready(temp);
+      ready << "http=" << host << ":" << http.port() << "\n";
+      if (voice) ready << "sip=" << *options.sip << "\n";
+    }
+    std::filesystem::rename(temp, *options.ready_file, ec);
   }
 
   asio::signal_set signals(io, SIGINT, SIGTERM);
@@ -246,6 +263,7 @@ int Serve(const ServeOptions& options) {
     if (error) return;
     stopping = true;
     Log(LogLevel::kInfo, "serve", "signal {}: stopping", signal);
+    if (voice) voice->Stop();
     center.StopAccepting();
     http.Stop();
     api.Shutdown();

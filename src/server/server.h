@@ -16,8 +16,9 @@ struct ServeOptions {
   std::optional<std::string> config_path;  // none: the bundled demo center
   std::string data_dir = "hotline-data";
   std::string http = "127.0.0.1:8080";  // host:port; port 0 picks a free one
-  std::optional<std::string> sip;       // voice arrives with its own issue
-  // Written once listening: "http=127.0.0.1:PORT" (tests start the server on port 0).
+  std::optional<std::string> sip;       // HOST:PORT: answer SIP calls there (voice_service.h)
+  // Written once listening: "http=127.0.0.1:PORT", and "sip=HOST:PORT" with voice (tests start
+  // the server on port 0).
   std::optional<std::string> ready_file;
 };
 

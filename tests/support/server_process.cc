@@ -136,6 +136,7 @@ ServerProcess::~ServerProcess() {
            << "no ready file after " << options_.start_deadline.count() << " ms; log:\n"
            << Log(8192);
   }
+  ready = ready.substr(0, ready.find('\n'));  // "http=HOST:PORT" (a "sip=" line may follow)
   size_t colon = ready.rfind(':');
   if (!ready.starts_with("http=") || colon == std::string::npos) {
     Kill(SIGKILL);
