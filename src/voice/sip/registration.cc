@@ -21,6 +21,20 @@ std::string UrlText(const url_t* url) {
   return out;
 }
 
+// The Authorization value rebuilt from sofia's parsed parameters. sip_header_as_string drops the
+// last parameter of an Authorization header (sofia-sip 1.12.11): baresip puts nc= last, and
+// without it every qop=auth response looked wrong.
+std::string AuthorizationText(const sip_authorization_t* authorization) {
+  if (authorization == nullptr || authorization->au_scheme == nullptr) return {};
+  std::string out = authorization->au_scheme;
+  const char* separator = " ";
+  for (const msg_param_t* p = authorization->au_params; p != nullptr && *p != nullptr; ++p) {
+    out.append(separator).append(*p);
+    separator = ", ";
+  }
+  return out;
+}
+
 int64_t ExpiresOf(const sip_contact_t* contact, const sip_t* sip) {
   if (contact->m_expires != nullptr) return std::strtoll(contact->m_expires, nullptr, 10);
   if (sip->sip_expires != nullptr) return static_cast<int64_t>(sip->sip_expires->ex_delta);
@@ -40,7 +54,7 @@ void RegistrationDesk::Challenge(nua_t* nua, nua_handle_t* nh, Instant now, bool
 }
 
 bool RegistrationDesk::Handle(nua_t* nua, nua_handle_t* nh, const sip_t* sip, Instant now) {
-  std::string header = HeaderText(reinterpret_cast<const sip_header_t*>(sip->sip_authorization));
+  std::string header = AuthorizationText(sip->sip_authorization);
   if (header.empty()) {
     Challenge(nua, nh, now, /*stale=*/false);
     return true;  // the normal first leg of a registration, not a failure
