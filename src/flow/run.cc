@@ -3,6 +3,7 @@
 // voicemail: run_queue.cc.
 #include "flow/run.h"
 
+#include <algorithm>
 #include <utility>
 
 namespace hotline::flow {
