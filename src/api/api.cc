@@ -380,6 +380,8 @@ Status Api::RestoreSessions() {
   return Status();
 }
 
+void Api::SetVoice(VoicePort* voice) { impl_->voice = voice; }
+
 void Api::SetServerCounters(std::function<http::ServerCounters()> counters) {
   impl_->server_counters = std::move(counters);
 }

@@ -14,6 +14,7 @@
 #include <string>
 
 #include "api/http/server.h"
+#include "api/voice_port.h"
 #include "base/time.h"
 #include "shard/shard.h"
 
@@ -43,6 +44,9 @@ class Api {
   http::Handlers Handlers();
   // Loads the sessions persisted by earlier runs (so a restart does not log everyone out).
   Status RestoreSessions();
+  // Voice's side of the API (recordings, monitoring, registrations); `voice` must outlive the
+  // Api, or be unset (nullptr) before it goes.
+  void SetVoice(VoicePort* voice);
   // Gives /metrics the transport's counters.
   void SetServerCounters(std::function<http::ServerCounters()> counters);
   // Closes every stream client ("shutting down").

@@ -23,6 +23,7 @@
 #include "api/auth/sessions.h"
 #include "api/auth/throttle.h"
 #include "api/json_body.h"
+#include "api/voice_port.h"
 
 namespace hotline::api {
 
@@ -133,6 +134,10 @@ struct Api::Impl {
   void Intervals(Call& call);
   void QueueLog(Call& call);
   void Center(Call& call);
+  // ---- voice (routes_voice.cc) ----
+  void VoiceState(Call& call);
+  void Recording(Call& call);
+  void MonitorCall(Call& call);
   // GET /interactions?state=waiting[&queue=]: the interactions waiting now (routes_live.cc).
   void WaitingInteractions(Call& call, const std::string& state);
 
@@ -160,6 +165,7 @@ struct Api::Impl {
 
   shard::Shard& shard;
   ApiOptions options;
+  VoicePort* voice = nullptr;  // none without --sip
   std::vector<Route> routes;
   auth::SessionTable sessions;
   auth::LoginThrottle throttle;

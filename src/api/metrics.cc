@@ -57,6 +57,12 @@ std::string Api::Impl::Metrics() const {
     Metric(out, "hotline_http_connections_accepted_total", "counter", "Accepted connections.");
     out += fmt::format("hotline_http_connections_accepted_total {}\n", c.connections_accepted);
   }
+  if (voice != nullptr) {
+    Metric(out, "hotline_voice", "gauge", "Voice: calls in progress and counters (name label).");
+    for (const auto& [name, value] : voice->Counters()) {
+      out += fmt::format("hotline_voice{{name=\"{}\"}} {}\n", name, value);
+    }
+  }
   Metric(out, "hotline_stream_clients", "gauge", "WebSocket event stream clients.");
   out += fmt::format("hotline_stream_clients {}\n", subscribers.size());
 

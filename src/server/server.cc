@@ -245,6 +245,7 @@ int Serve(const ServeOptions& options) {
       return started.error().code == ErrorCode::kInvalidArgument ? 2 : 1;
     }
     voice = std::move(*started);
+    api.SetVoice(voice->api_port());
     std::fprintf(stderr, "hotline: answering SIP calls at %s (udp, tcp)\n", options.sip->c_str());
   }
   if (options.ready_file) {  // written whole, then renamed: a reader never sees half of it
@@ -263,7 +264,10 @@ int Serve(const ServeOptions& options) {
     if (error) return;
     stopping = true;
     Log(LogLevel::kInfo, "serve", "signal {}: stopping", signal);
-    if (voice) voice->Stop();
+    if (voice) {
+      api.SetVoice(nullptr);
+      voice->Stop();
+    }
     center.StopAccepting();
     http.Stop();
     api.Shutdown();

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "api/voice_port.h"
 #include "base/clock.h"
 #include "base/log.h"
 #include "config/flow_file.h"
@@ -64,6 +65,13 @@ class ShardCenterPort final : public voice::CenterPort {
          {"interaction", interaction},
          {"file", file},
          {"seconds", seconds}});
+  }
+
+  void CallEvent(std::string type, uint64_t call,
+                 std::map<std::string, std::string> data) override {
+    json fields = json::object();
+    for (auto& [k, v] : data) fields[k] = std::move(v);
+    Run({{"op", "call.event"}, {"type", type}, {"call", call}, {"data", std::move(fields)}});
   }
 
   // Position: waiting interactions of the same queue served before this one (higher priority,
@@ -141,6 +149,55 @@ std::optional<voice::EngineNotice> NoticeOf(const std::string& event_json) {
   return std::nullopt;
 }
 
+// Voice as the API sees it (api/voice_port.h).
+class ApiVoicePort final : public api::VoicePort {
+ public:
+  ApiVoicePort(std::string sip, std::filesystem::path recordings, shard::Shard& shard,
+               const voice::sip::Registrar& registrar, voice::CallCenter& calls)
+      : sip_(std::move(sip)),
+        recordings_(std::move(recordings)),
+        shard_(shard),
+        registrar_(registrar),
+        calls_(calls) {}
+
+  std::string sip_address() const override { return sip_; }
+  std::vector<api::PhoneRegistration> Registrations() const override {
+    std::vector<api::PhoneRegistration> out;
+    for (const auto& b : registrar_.All(shard_.Now())) {
+      out.push_back({b.agent, b.contact, b.user_agent, b.expires});
+    }
+    return out;
+  }
+  std::map<std::string, double> Counters() const override {
+    voice::CallCenterCounters c = calls_.counters();
+    return {{"calls_in_progress", c.in_progress},
+            {"calls_total", static_cast<double>(c.calls)},
+            {"refused_404_total", static_cast<double>(c.refused_404)},
+            {"refused_488_total", static_cast<double>(c.refused_488)},
+            {"refused_503_total", static_cast<double>(c.refused_503)},
+            {"agent_rings_total", static_cast<double>(c.agent_rings)},
+            {"bridged_total", static_cast<double>(c.bridged)},
+            {"recordings_total", static_cast<double>(c.recordings)},
+            {"rtp_timeouts_total", static_cast<double>(c.rtp_timeouts)},
+            {"monitors_total", static_cast<double>(c.monitors)}};
+  }
+  std::filesystem::path RecordingsDir() const override { return recordings_; }
+  Status Monitor(uint64_t interaction, const std::string& mode, const std::string& agent,
+                 const std::string& uri) override {
+    voice::MonitorMode m = mode == "barge"     ? voice::MonitorMode::kBarge
+                           : mode == "whisper" ? voice::MonitorMode::kWhisper
+                                               : voice::MonitorMode::kListen;
+    return calls_.Monitor(interaction, agent, uri, m);
+  }
+
+ private:
+  std::string sip_;
+  std::filesystem::path recordings_;
+  shard::Shard& shard_;
+  const voice::sip::Registrar& registrar_;
+  voice::CallCenter& calls_;
+};
+
 }  // namespace
 
 struct VoiceService::Impl {
@@ -152,6 +209,7 @@ struct VoiceService::Impl {
   std::unique_ptr<voice::PromptLibrary> prompts;
   std::unique_ptr<voice::CallCenter> calls;
   std::unique_ptr<voice::sip::SipStack> sip;
+  std::unique_ptr<ApiVoicePort> api_port;
   bool stopped = false;
 };
 
@@ -215,6 +273,8 @@ Result<std::unique_ptr<VoiceService>> VoiceService::Start(boost::asio::io_contex
       if (auto notice = NoticeOf(event.json)) calls->OnNotice(*notice);
     }
   });
+  impl->api_port = std::make_unique<ApiVoicePort>(options.sip, call_options.recordings_dir, shard,
+                                                  impl->registrar, *impl->calls);
   return std::unique_ptr<VoiceService>(new VoiceService(std::move(impl)));
 }
 
@@ -233,5 +293,7 @@ void VoiceService::Stop() {
 }
 
 uint16_t VoiceService::sip_port() const { return impl_->sip->options().port; }
+
+api::VoicePort* VoiceService::api_port() const { return impl_->api_port.get(); }
 
 }  // namespace hotline::server

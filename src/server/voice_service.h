@@ -21,6 +21,9 @@
 namespace hotline::shard {
 class Shard;
 }
+namespace hotline::api {
+class VoicePort;
+}
 
 namespace hotline::server {
 
@@ -40,6 +43,8 @@ class VoiceService {
   // Hangs up every call and stops listening; called before the shard stops accepting commands.
   void Stop();
   uint16_t sip_port() const;
+  // Voice for the API (recordings, monitoring, registrations); void after Stop.
+  api::VoicePort* api_port() const;
 
   struct Impl;
 

@@ -675,6 +675,21 @@ Result<json> Shard::RunInteraction(const json& command, Instant now, Context& ct
       s = engine_->RejectOffer(core::OfferId(*offer), reason, now);
     }
     result = {{"offer", *offer}, {"state", op == "offer.accept" ? "accepted" : "rejected"}};
+  } else if (op == "call.event") {
+    // What happened to a phone call outside the engine (voice): started, its flow's steps, ended.
+    std::string type = Str(command, "type");
+    if (type != "call.started" && type != "call.flow" && type != "call.ended") {
+      return Error::InvalidArgument("type must be call.started, call.flow or call.ended", "type");
+    }
+    auto call = Id(command, "call");
+    if (!call.ok()) return call.error();
+    json data = command.value("data", json::object());
+    if (!data.is_object() || data.dump().size() > 4096) {
+      return Error::InvalidArgument("data must be an object of at most 4 KiB", "data");
+    }
+    data["call"] = *call;
+    ctx.extras.push_back({type, std::move(data)});
+    return json{{"call", *call}};
   } else if (op == "interaction.recording") {
     // A finished recording of the call (voice): a fact about the interaction, whatever its state.
     auto id = interaction_id();

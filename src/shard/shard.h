@@ -18,7 +18,7 @@
 //   center.load, object.put, object.delete, user.put, user.delete, agent.presence,
 //   interaction.create, offer.accept, offer.reject, interaction.end, interaction.wrapup,
 //   interaction.cancel, interaction.patch, interaction.callback, interaction.recording,
-//   clock.advance
+//   call.event, clock.advance
 //
 // Thread-safety: everything runs on the loop thread (the host's event loop), except where noted.
 #pragma once

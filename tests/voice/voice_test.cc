@@ -240,6 +240,68 @@ TEST_F(VoiceTest, CallerReachesAgentAndTheCallIsRecorded) {
   EXPECT_GT(levels.rms[0], 100.0) << "the caller's channel is silent";
   EXPECT_GT(levels.rms[1], 100.0) << "the agent's channel is silent";
   EXPECT_FALSE(EventsOf("interaction.completed").empty());
+
+  // The recording through the API.
+  auto download = http_->Get("/api/v1/interactions/" + std::to_string(id) + "/recording", token_);
+  EXPECT_EQ(download.status, 200);
+  EXPECT_EQ(download.body.substr(0, 4), "RIFF");
+  EXPECT_EQ(download.body.size(), std::filesystem::file_size(wav));
+  EXPECT_EQ(http_->Get("/api/v1/interactions/999/recording", token_).status, 404);
+
+  // Every call and every step of its flow are events.
+  auto started = EventsOf("call.started");
+  ASSERT_EQ(started.size(), 1u);
+  EXPECT_EQ(started[0]["dialed"], "2000");
+  bool chose_support = false;
+  for (const auto& step : EventsOf("call.flow")) {
+    if (step["node"] == "choose" &&
+        step["detail"].get<std::string>().find('1') != std::string::npos) {
+      chose_support = true;
+    }
+  }
+  EXPECT_TRUE(chose_support) << Events().dump();
+  ASSERT_TRUE(WaitForEvent("call.ended"));
+  EXPECT_EQ(EventsOf("call.ended")[0]["interaction"], std::to_string(id));
+  auto voice = http_->Get("/api/v1/voice", token_);
+  ASSERT_EQ(voice.status, 200);
+  EXPECT_EQ(voice.Json()["calls"]["calls_in_progress"], 0);
+  EXPECT_EQ(voice.Json()["calls"]["bridged_total"], 1);
+}
+
+// A supervisor listens to a live call from their phone, then barges in; their phone is hung up
+// when the call ends.
+TEST_F(VoiceTest, SupervisorListensThenBargesIn) {
+  StartServer();
+  Ready("a2");
+  auto phone = Phone("phone_a2", "a2", a2_port_, /*answer_ms=*/200, /*talk_ms=*/6000);
+  uint16_t supervisor_port = FreePort();
+  auto supervisor = Sipp("supervisor", {"-sf", (kHere / "scenarios" / "supervisor.xml").string()},
+                         supervisor_port);
+  auto caller = Caller("caller", "1", /*wait_bye=*/true);
+  ASSERT_TRUE(WaitForEvent("interaction.connected")) << ServerLog();
+  uint64_t id = EventsOf("interaction.connected")[0]["interaction"];
+  std::string path = "/api/v1/interactions/" + std::to_string(id) + "/monitor";
+  std::string uri = "sip:supervisor@127.0.0.1:" + std::to_string(supervisor_port);
+  auto listen = http_->Post(path, json{{"mode", "listen"}, {"uri", uri}}.dump(), token_);
+  EXPECT_EQ(listen.status, 202) << listen.body;
+  ASSERT_TRUE(WaitUntil(
+      [&] {
+        auto v = http_->Get("/api/v1/voice", token_);
+        return v.status == 200 && v.Json()["calls"]["monitors_total"] == 1;
+      },
+      milliseconds(10'000)))
+      << ServerLog();
+  auto barge = http_->Post(path, json{{"mode", "barge"}, {"uri", uri}}.dump(), token_);
+  EXPECT_EQ(barge.status, 202) << barge.body;
+  EXPECT_EQ(http_->Post(path, R"({"mode":"shout","uri":"sip:x@127.0.0.1"})", token_).status, 400);
+  EXPECT_EQ(http_
+                ->Post("/api/v1/interactions/999/monitor",
+                       json{{"mode", "listen"}, {"uri", uri}}.dump(), token_)
+                .status,
+            404);
+  EXPECT_EQ(caller->Wait(seconds(60)), 0) << caller->Output() << ServerLog();
+  EXPECT_EQ(phone->Wait(seconds(30)), 0) << phone->Output() << ServerLog();
+  EXPECT_EQ(supervisor->Wait(seconds(30)), 0) << supervisor->Output() << ServerLog();
 }
 
 // Pressing 2 takes the sales branch; a caller who hangs up while waiting abandons.

@@ -123,7 +123,7 @@ void CallCenter::Impl::OnAgentSipEvent(const sip::CallEvent& event) {
       if (Call* call = FindCall(call_id)) {
         call->agent_sip = 0;
         center->EndInteraction(call->interaction);
-        Finish(*call, /*hangup_customer=*/true);
+        Finish(*call, /*hangup_customer=*/true, "agent hung up");
       }
     }
     return;

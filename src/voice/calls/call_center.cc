@@ -32,6 +32,7 @@ void CallCenter::Impl::OnSipEvent(const sip::CallEvent& event) {
     }
     return;
   }
+  if (OnMonitorSipEvent(event)) return;
   OnAgentSipEvent(event);
 }
 
@@ -90,7 +91,10 @@ void CallCenter::Impl::OnIncoming(const sip::CallEvent& event) {
   counters.in_progress += 1;
   call_by_sip.emplace(event.call, id);
   Call& ref = *call;
+  ref.rtp_quiet_since = center->Now();
   calls.emplace(id, std::move(call));
+  center->CallEvent("call.started", id,
+                    {{"caller", ref.caller}, {"dialed", ref.dialed}, {"flow", flow->id}});
   ref.run->Start(center->Now());
   Drive(ref);
 }
@@ -101,8 +105,8 @@ void CallCenter::Impl::Drive(Call& call) {
     std::vector<flow::Effect> effects = std::move(call.run->effects());
     call.run->ClearEffects();
     for (const auto& step : call.run->steps()) {
-      Log(LogLevel::kDebug, "voice", "call {} flow {} {} {}", id, step.node, step.kind,
-          step.detail);
+      center->CallEvent("call.flow", id,
+                        {{"node", step.node}, {"kind", step.kind}, {"detail", step.detail}});
     }
     call.run->ClearSteps();
     for (const auto& effect : effects) {
@@ -203,10 +207,10 @@ void CallCenter::Impl::Apply(Call& call, const flow::Effect& effect) {
     case EffectType::kTransfer:
       Log(LogLevel::kInfo, "voice", "call {}: transfer to another system is not supported yet",
           call.id);
-      Finish(call, true);
+      Finish(call, true, "transfer not supported");
       return;
     case EffectType::kHangup:
-      Finish(call, true);
+      Finish(call, true, effect.reason.empty() ? "flow" : "flow: " + effect.reason);
       return;
     case EffectType::kSetPriority:
       if (call.interaction != 0) center->SetPriority(call.interaction, effect.priority);
@@ -295,11 +299,16 @@ void CallCenter::Impl::OnCustomerEnded(Call& call) {
   } else if (call.queued) {
     call.queued = false;  // CreateInteraction's answer will cancel it
   }
-  Finish(call, false);
+  Finish(call, false, call.connected ? "caller hung up" : "caller left");
 }
 
-void CallCenter::Impl::Finish(Call& call, bool hangup_customer) {
+void CallCenter::Impl::Finish(Call& call, bool hangup_customer, const std::string& reason) {
+  center->CallEvent(
+      "call.ended", call.id,
+      {{"reason", reason},
+       {"interaction", call.interaction != 0 ? std::to_string(call.interaction) : std::string()}});
   if (hangup_customer && call.customer_sip_open) sip->Hangup(call.customer_sip);
+  EndMonitorsOf(call.id);
   if (call.voicemail) StopVoicemail(call);
   StopRingsOf(call.id);
   if (call.agent_sip != 0) {
@@ -321,7 +330,11 @@ CallCenter::CallCenter(boost::asio::io_context& loop, CallCenterOptions options,
                        std::shared_ptr<const flow::FlowBook> flows, CenterPort* center,
                        MediaEngine* media, PromptLibrary* prompts, const sip::Registrar* registrar)
     : impl_(std::make_unique<Impl>(loop, std::move(options), std::move(flows), center, media,
-                                   prompts, registrar)) {}
+                                   prompts, registrar)) {
+  // Call ids name calls in the event log: unique across restarts (microseconds at start).
+  impl_->next_call = static_cast<uint64_t>(ToMicros(center->Now()));
+  impl_->ArmSweep();
+}
 
 CallCenter::~CallCenter() = default;
 
@@ -338,10 +351,15 @@ void CallCenter::HangupAll() {
   std::vector<uint64_t> ids;
   for (const auto& [id, call] : impl_->calls) ids.push_back(id);
   for (uint64_t id : ids) {
-    if (Call* call = impl_->FindCall(id)) impl_->Finish(*call, true);
+    if (Call* call = impl_->FindCall(id)) impl_->Finish(*call, true, "server stopping");
   }
 }
 
 CallCenterCounters CallCenter::counters() const { return impl_->counters; }
+
+Status CallCenter::Monitor(uint64_t interaction, const std::string& agent, const std::string& uri,
+                           MonitorMode mode) {
+  return impl_->Monitor(interaction, agent, uri, mode);
+}
 
 }  // namespace hotline::voice

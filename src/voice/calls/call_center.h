@@ -40,7 +40,11 @@ struct CallCenterOptions {
   int retry_after_s = 5;
   std::filesystem::path recordings_dir = "recordings";
   std::map<std::string, std::string> agent_uris;  // agent id -> static SIP URI
+  // A call whose caller sent no RTP for this long is hung up (a phone that vanished without BYE).
+  Duration rtp_timeout = Seconds(60);
 };
+
+enum class MonitorMode : uint8_t { kListen, kWhisper, kBarge };
 
 struct CallCenterCounters {
   uint64_t calls = 0;        // answered by the IVR
@@ -50,6 +54,8 @@ struct CallCenterCounters {
   uint64_t agent_rings = 0;  // INVITEs sent to agents
   uint64_t bridged = 0;
   uint64_t recordings = 0;
+  uint64_t rtp_timeouts = 0;  // calls hung up for lack of RTP
+  uint64_t monitors = 0;      // supervisor legs connected
   int in_progress = 0;
 };
 
@@ -69,6 +75,15 @@ class CallCenter {
   void OnNotice(const EngineNotice& notice);
   // Hangs up every call (server shutdown). Loop thread.
   void HangupAll();
+
+  // A supervisor joins the live call of `interaction`: their phone (`uri`, or the registered
+  // phone of agent `agent` when uri is empty) rings, and once answered hears the call (listen),
+  // may speak to the agent only (whisper) or to both (barge). Asking again for a call already
+  // monitored from the same phone changes the mode. Errors: NotFound when no call of this server
+  // carries the interaction, FailedPrecondition when it is not connected or the phone is
+  // unknown. Loop thread.
+  Status Monitor(uint64_t interaction, const std::string& agent, const std::string& uri,
+                 MonitorMode mode);
 
   CallCenterCounters counters() const;
 

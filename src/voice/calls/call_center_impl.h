@@ -50,6 +50,19 @@ struct Call {
   std::string agent;
   sip::CallId agent_sip = 0;
   LegId agent_leg = 0;
+  // RTP watch: the caller's packet count at the last sweep, and since when it has not moved.
+  uint64_t rtp_packets = 0;
+  Instant rtp_quiet_since{};
+};
+
+// A supervisor's phone listening to (or whispering into, or barging into) a call.
+struct MonitorLeg {
+  uint64_t call = 0;
+  sip::CallId sip = 0;
+  LegId leg = 0;
+  MonitorMode mode = MonitorMode::kListen;
+  std::string uri;
+  bool answered = false;
 };
 
 // An INVITE to an agent's phone for an offer.
@@ -85,6 +98,8 @@ struct CallCenter::Impl {
   std::unordered_map<uint64_t, Ring> rings;                       // offer -> ring
   std::unordered_map<sip::CallId, uint64_t> ring_by_sip;          // agent INVITE -> offer
   std::unordered_map<sip::CallId, uint64_t> connected_agent_sip;  // agent leg -> call
+  std::unordered_map<sip::CallId, MonitorLeg> monitors;           // supervisor leg -> monitor
+  std::unique_ptr<boost::asio::steady_timer> sweep_timer;
 
   Impl(boost::asio::io_context& l, CallCenterOptions o, std::shared_ptr<const flow::FlowBook> f,
        CenterPort* c, MediaEngine* m, PromptLibrary* p, const sip::Registrar* r)
@@ -118,9 +133,17 @@ struct CallCenter::Impl {
   void PlayNext(Call& call);
   void StopAudio(Call& call);
   void ArmTimer(Call& call);
-  void Finish(Call& call, bool hangup_customer);
+  void Finish(Call& call, bool hangup_customer, const std::string& reason = "hangup");
   void StartVoicemail(Call& call, Duration max_duration);
   void StopVoicemail(Call& call);
+
+  // ---- supervisors and housekeeping (call_monitor.cc) ----
+  Status Monitor(uint64_t interaction, const std::string& agent, const std::string& uri,
+                 MonitorMode mode);
+  bool OnMonitorSipEvent(const sip::CallEvent& event);  // false: not a monitor's leg
+  void EndMonitorsOf(uint64_t call_id);
+  void ArmSweep();
+  void Sweep();  // hangs up calls whose caller's RTP stopped
 
   // ---- agent side (call_agents.cc) ----
   void OnNotice(const EngineNotice& notice);

@@ -64,6 +64,10 @@ class CenterPort {
   virtual std::optional<QueueStanding> Standing(uint64_t interaction) const = 0;
   // The call's recording is complete (file under the recordings folder, its length).
   virtual void RecordingSaved(uint64_t interaction, std::string file, double seconds) = 0;
+  // A fact about a call for the event log: "call.started" (caller, dialed), "call.flow" (node,
+  // kind, detail: each step of its IVR flow), "call.ended" (reason, interaction).
+  virtual void CallEvent(std::string type, uint64_t call,
+                         std::map<std::string, std::string> data) = 0;
   virtual Instant Now() const = 0;
 };
 
