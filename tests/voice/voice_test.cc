@@ -98,7 +98,8 @@ class VoiceTest : public ::testing::Test {
     std::map<std::string, std::string> values = {
         {"OFFER_TIMEOUT", "20s"},
         {"MAX_CALLS", "50"},
-        {"A2_URI", "sip:a2@127.0.0.1:" + std::to_string(a2_port_)}};
+        {"A2_URI", "sip:a2@127.0.0.1:" + std::to_string(a2_port_)},
+        {"TRANSFER_URI", "sip:operator@127.0.0.1:" + std::to_string(operator_port_)}};
     for (auto& [k, v] : settings) values[k] = v;
     Fill(kHere / "voice_center.yaml", dir_.path() / "center.yaml", values);
     ServerProcess::Options options;
@@ -207,6 +208,7 @@ class VoiceTest : public ::testing::Test {
   std::string token_;
   uint16_t sip_port_ = 0;
   uint16_t a2_port_ = 0;
+  uint16_t operator_port_ = FreePort();
 };
 
 // The whole path: menu, DTMF 1, queue support, the agent's phone rings and answers, both sides
@@ -382,6 +384,19 @@ TEST_F(VoiceTest, CallbackKeepsItsPlaceInLine) {
   ASSERT_TRUE(WaitForEvent("interaction.offered")) << ServerLog();
   EXPECT_EQ(EventsOf("interaction.offered")[0]["interaction"], callback);
   EXPECT_EQ(second->Wait(seconds(30)), 0) << second->Output() << ServerLog();
+}
+
+// 3 transfers the caller to another phone: Hotline calls it and bridges the two; when it hangs
+// up, so does the caller's call.
+TEST_F(VoiceTest, TransferBridgesTheCallerToAnotherPhone) {
+  StartServer();
+  auto operator_phone = Phone("operator", "operator", operator_port_, 200, 3000);
+  auto caller = Caller("caller", "3", /*wait_bye=*/true);
+  EXPECT_EQ(caller->Wait(seconds(60)), 0) << caller->Output() << ServerLog();
+  EXPECT_EQ(operator_phone->Wait(seconds(30)), 0) << operator_phone->Output() << ServerLog();
+  ASSERT_TRUE(WaitForEvent("call.ended")) << ServerLog();
+  EXPECT_EQ(EventsOf("call.ended")[0]["reason"], "transfer ended");
+  EXPECT_TRUE(EventsOf("interaction.created").empty());
 }
 
 TEST_F(VoiceTest, UnknownNumberIs404) {

@@ -32,7 +32,7 @@ void CallCenter::Impl::OnSipEvent(const sip::CallEvent& event) {
     }
     return;
   }
-  if (OnMonitorSipEvent(event)) return;
+  if (OnMonitorSipEvent(event) || OnTransferSipEvent(event)) return;
   OnAgentSipEvent(event);
 }
 
@@ -205,9 +205,7 @@ void CallCenter::Impl::Apply(Call& call, const flow::Effect& effect) {
       StartVoicemail(call, effect.max_duration);
       return;
     case EffectType::kTransfer:
-      Log(LogLevel::kInfo, "voice", "call {}: transfer to another system is not supported yet",
-          call.id);
-      Finish(call, true, "transfer not supported");
+      Transfer(call, effect.target);
       return;
     case EffectType::kHangup:
       Finish(call, true, effect.reason.empty() ? "flow" : "flow: " + effect.reason);
@@ -309,6 +307,11 @@ void CallCenter::Impl::Finish(Call& call, bool hangup_customer, const std::strin
        {"interaction", call.interaction != 0 ? std::to_string(call.interaction) : std::string()}});
   if (hangup_customer && call.customer_sip_open) sip->Hangup(call.customer_sip);
   EndMonitorsOf(call.id);
+  if (call.transfer_sip != 0) {
+    sip->Hangup(call.transfer_sip);
+    transfers.erase(call.transfer_sip);
+    media->CloseLeg(call.transfer_leg);
+  }
   if (call.voicemail) StopVoicemail(call);
   StopRingsOf(call.id);
   if (call.agent_sip != 0) {

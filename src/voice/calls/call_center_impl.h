@@ -50,6 +50,9 @@ struct Call {
   std::string agent;
   sip::CallId agent_sip = 0;
   LegId agent_leg = 0;
+  // A flow's transfer: the far end's leg, bridged to the caller once it answers.
+  sip::CallId transfer_sip = 0;
+  LegId transfer_leg = 0;
   // RTP watch: the caller's packet count at the last sweep, and since when it has not moved.
   uint64_t rtp_packets = 0;
   Instant rtp_quiet_since{};
@@ -99,6 +102,7 @@ struct CallCenter::Impl {
   std::unordered_map<sip::CallId, uint64_t> ring_by_sip;          // agent INVITE -> offer
   std::unordered_map<sip::CallId, uint64_t> connected_agent_sip;  // agent leg -> call
   std::unordered_map<sip::CallId, MonitorLeg> monitors;           // supervisor leg -> monitor
+  std::unordered_map<sip::CallId, uint64_t> transfers;            // transfer leg -> call
   std::unique_ptr<boost::asio::steady_timer> sweep_timer;
 
   Impl(boost::asio::io_context& l, CallCenterOptions o, std::shared_ptr<const flow::FlowBook> f,
@@ -142,6 +146,8 @@ struct CallCenter::Impl {
                  MonitorMode mode);
   bool OnMonitorSipEvent(const sip::CallEvent& event);  // false: not a monitor's leg
   void EndMonitorsOf(uint64_t call_id);
+  void Transfer(Call& call, const std::string& target);
+  bool OnTransferSipEvent(const sip::CallEvent& event);  // false: not a transfer's leg
   void ArmSweep();
   void Sweep();  // hangs up calls whose caller's RTP stopped
 
