@@ -19,12 +19,18 @@
 
 namespace hotline::voice::sip {
 
+// The largest SIP message we read (sofia's default is 2 MiB); a larger one is refused.
+constexpr usize_t kMaxMessageBytes = 64 * 1024;
+
 // What the stack knows of one dialog (bound to its NUA handle as the handle's magic).
 struct CallHandle {
   CallId id = 0;
   bool incoming = false;
   bool answered = false;  // 2xx sent or received
   nua_handle_t* nh = nullptr;
+  // The phrase of our last response: nua_respond keeps the pointer (not a copy) until its own
+  // thread sends the response, so it must outlive the posted task.
+  std::string reason;
 };
 
 struct SipStack::Impl {
@@ -75,7 +81,7 @@ struct SipStack::Impl {
   }
 
   CallHandle* Track(nua_handle_t* nh, bool incoming) {
-    auto* call = new CallHandle{next_call++, incoming, false, nh};
+    auto* call = new CallHandle{next_call++, incoming, false, nh, {}};
     nua_handle_bind(nh, reinterpret_cast<nua_hmagic_t*>(call));
     calls.emplace(call->id, call);
     Count(&SipCounters::calls_open);
@@ -264,7 +270,7 @@ Result<std::unique_ptr<SipStack>> SipStack::Start(SipOptions options, const SipA
     self->nua =
         nua_create(self->root, NuaCallback, self, NUTAG_URL(url.c_str()), NUTAG_MEDIA_ENABLE(0),
                    NUTAG_APPL_METHOD("REGISTER"), NUTAG_ALLOW("REGISTER"), NUTAG_AUTOALERT(0),
-                   NUTAG_AUTOANSWER(0), NUTAG_SESSION_TIMER(0),
+                   NUTAG_AUTOANSWER(0), NUTAG_SESSION_TIMER(0), NTATAG_MAXSIZE(kMaxMessageBytes),
                    SIPTAG_USER_AGENT_STR(self->options.user_agent.c_str()), TAG_END());
     if (self->nua == nullptr) {
       started.set_value(Error{
@@ -310,7 +316,8 @@ void SipStack::Respond(CallId id, int status, std::string reason, std::string sd
     if (call == nullptr || !call->incoming || call->answered) return;
     std::string retry = retry_after_s > 0 ? std::to_string(retry_after_s) : std::string();
     if (status >= 200 && status < 300) call->answered = true;
-    nua_respond(call->nh, status, reason.c_str(),
+    call->reason = reason;
+    nua_respond(call->nh, status, call->reason.c_str(),
                 TAG_IF(!sdp.empty(), SIPTAG_CONTENT_TYPE_STR("application/sdp")),
                 TAG_IF(!sdp.empty(), SIPTAG_PAYLOAD_STR(sdp.c_str())),
                 TAG_IF(!retry.empty(), SIPTAG_RETRY_AFTER_STR(retry.c_str())), TAG_END());
@@ -338,7 +345,7 @@ CallId SipStack::Invite(std::string uri, std::string from_user, std::string from
       self->Emit(failed);
       return;
     }
-    auto* call = new CallHandle{id, false, false, nh};
+    auto* call = new CallHandle{id, false, false, nh, {}};
     nua_handle_bind(nh, reinterpret_cast<nua_hmagic_t*>(call));
     self->calls.emplace(id, call);
     self->Count(&SipCounters::calls_open);

@@ -2,6 +2,7 @@
 // that goes into SIP headers we write.
 #pragma once
 
+#include <sofia-sip/nta_tag.h>
 #include <sofia-sip/nua.h>
 #include <sofia-sip/nua_tag.h>
 #include <sofia-sip/sip_header.h>
