@@ -21,6 +21,7 @@
 #include "support/server_process.h"
 #include "support/wait.h"
 #include "voice/sipp_process.h"
+#include "voice/voice_server.h"
 
 namespace hotline::itest {
 namespace {
@@ -29,24 +30,7 @@ using nlohmann::json;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
-const std::filesystem::path kHere = HOTLINE_VOICE_TESTS;
-
-// The seconds and RMS level of the agent's (right) channel of a stereo recording; 0 when the
-// file cannot be read or is not stereo.
-std::pair<double, double> AgentChannel(const std::filesystem::path& wav) {
-  SF_INFO info{};
-  SNDFILE* f = sf_open(wav.c_str(), SFM_READ, &info);
-  if (f == nullptr) return {0, 0};
-  std::vector<short> samples(static_cast<size_t>(info.frames * info.channels));
-  sf_readf_short(f, samples.data(), info.frames);
-  sf_close(f);
-  if (info.channels != 2 || info.frames == 0) return {0, 0};
-  double sum = 0;
-  for (size_t i = 1; i < samples.size(); i += 2)
-    sum += static_cast<double>(samples[i]) * samples[i];
-  auto frames = static_cast<double>(info.frames);
-  return {frames / info.samplerate, std::sqrt(sum / frames)};
-}
+const std::filesystem::path kHere = kVoiceTests;
 
 // baresip -f DIR as a child process (dies with the test: PR_SET_PDEATHSIG), output in DIR/log.
 class Baresip {
@@ -87,22 +71,7 @@ class Baresip {
 
 class BaresipTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    sip_port_ = FreePort();
-    Fill(kHere / "voice_center.yaml", dir_.path() / "center.yaml",
-         {{"OFFER_TIMEOUT", "20s"}, {"MAX_CALLS", "10"}, {"A2_URI", "sip:a2@127.0.0.1:9"}});
-    ServerProcess::Options options;
-    options.config = dir_.path() / "center.yaml";
-    options.extra_args = {"--sip", "127.0.0.1:" + std::to_string(sip_port_)};
-    server_ = std::make_unique<ServerProcess>(options);
-    ASSERT_TRUE(server_->Start());
-    http_ = std::make_unique<HttpClient>(server_->port());
-    auto login =
-        http_->Post("/api/v1/login",
-                    json{{"username", "admin"}, {"password", server_->AdminPassword()}}.dump());
-    ASSERT_EQ(login.status, 200) << login.body;
-    token_ = login.Json()["token"];
-  }
+  void SetUp() override { ASSERT_TRUE(server_.Start({{"MAX_CALLS", "10"}})); }
 
   // A baresip phone for `agent`: its config dir filled from tests/voice/baresip on free ports.
   std::unique_ptr<Baresip> Phone(const std::string& agent) {
@@ -114,51 +83,24 @@ class BaresipTest : public ::testing::Test {
           {"RTP_PORTS", std::to_string(rtp) + "-" + std::to_string(rtp + 3)}});
     Fill(kHere / "baresip" / "accounts", dir / "accounts",
          {{"AGENT", agent},
-          {"SERVER_PORT", std::to_string(sip_port_)},
-          {"PASSWORD", SipPassword(agent)}});
+          {"SERVER_PORT", std::to_string(server_.sip_port())},
+          {"PASSWORD", server_.SipPassword(agent)}});
     auto phone = std::make_unique<Baresip>(dir);
     EXPECT_TRUE(phone->Start());
     return phone;
   }
 
-  // The SIP password the server gave `agent` (DATA/sip-accounts: "agent username password").
-  std::string SipPassword(const std::string& agent) {
-    std::ifstream in(server_->data_dir() / "sip-accounts");
-    std::string line;
-    while (std::getline(in, line)) {
-      std::istringstream words(line);
-      std::string id, user, password;
-      if (words >> id >> user >> password && id == agent) return password;
-    }
-    return {};
-  }
-
-  std::vector<json> EventsOf(const std::string& type) {
-    auto r = http_->Get("/api/v1/events?limit=1000", token_);
-    std::vector<json> out;
-    if (r.status != 200) return out;
-    json events = r.Json()["events"];  // a copy: the loop must not outlive Json()'s temporary
-    for (const auto& e : events) {
-      if (e["type"] == type) out.push_back(e["data"]);
-    }
-    return out;
-  }
-
   TempDir dir_{"hotline-baresip-"};
-  std::unique_ptr<ServerProcess> server_;
-  std::unique_ptr<HttpClient> http_;
-  std::string token_;
-  uint16_t sip_port_ = 0;
+  VoiceServer server_{dir_.path()};
 };
 
 TEST_F(BaresipTest, RegisteredBaresipAgentAnswersAndTheCallIsRecorded) {
   auto phone = Phone("a1");
   ASSERT_TRUE(
-      WaitUntil([&] { return server_->Log().find("agent a1 registered") != std::string::npos; },
+      WaitUntil([&] { return server_.Log().find("agent a1 registered") != std::string::npos; },
                 milliseconds(20'000)))
-      << phone->Log() << server_->Log(8000);
-  auto ready = http_->Post("/api/v1/agents/a1/presence", R"({"presence":"ready"})", token_);
-  ASSERT_EQ(ready.status, 200) << ready.body;
+      << phone->Log() << server_.Log();
+  ASSERT_TRUE(server_.Ready("a1"));
 
   // The caller presses 1 (support) 1.5 s after the answer, talks, and hangs up after 4 s.
   auto scenario = dir_.path() / "caller.xml";
@@ -171,31 +113,32 @@ TEST_F(BaresipTest, RegisteredBaresipAgentAnswersAndTheCallIsRecorded) {
   Fill(kHere / "scenarios" / "caller.xml", scenario,
        {{"ACTIONS", press_one}, {"END_BLOCK", hangup}});
   Fill(scenario, scenario, {{"HOLD_MS", "4000"}});
-  SippProcess caller("caller",
-                     {"127.0.0.1:" + std::to_string(sip_port_), "-sf", scenario.string(), "-s",
-                      "2000", "-i", "127.0.0.1", "-p", std::to_string(FreePort()), "-mp",
-                      std::to_string(FreePort(/*even=*/true)), "-m", "1"},
-                     dir_.path());
+  SippProcess caller(
+      "caller",
+      {server_.target(), "-sf", scenario.string(), "-s", "2000", "-i", "127.0.0.1", "-p",
+       std::to_string(FreePort()), "-mp", std::to_string(FreePort(/*even=*/true)), "-m", "1"},
+      dir_.path());
   ASSERT_TRUE(caller.Start());
-  EXPECT_EQ(caller.Wait(seconds(60)), 0) << caller.Output() << phone->Log() << server_->Log(8000);
+  EXPECT_EQ(caller.Wait(seconds(60)), 0) << caller.Output() << phone->Log() << server_.Log();
 
   std::vector<json> connected;
-  ASSERT_TRUE(WaitUntil([&] { return !(connected = EventsOf("interaction.connected")).empty(); },
-                        milliseconds(30'000)))
-      << phone->Log() << server_->Log(8000);
+  ASSERT_TRUE(
+      WaitUntil([&] { return !(connected = server_.EventsOf("interaction.connected")).empty(); },
+                milliseconds(30'000)))
+      << phone->Log() << server_.Log();
   ASSERT_EQ(connected.size(), 1u);
   EXPECT_EQ(connected[0]["agent"], "a1");
   EXPECT_EQ(connected[0]["queue"], "support");  // the DTMF 1 took the support branch
-  ASSERT_TRUE(
-      WaitUntil([&] { return !EventsOf("interaction.recorded").empty(); }, milliseconds(30'000)))
-      << server_->Log(8000);
-  auto recorded = EventsOf("interaction.recorded")[0];
+  ASSERT_TRUE(WaitUntil([&] { return !server_.EventsOf("interaction.recorded").empty(); },
+                        milliseconds(30'000)))
+      << server_.Log();
+  auto recorded = server_.EventsOf("interaction.recorded")[0];
   EXPECT_EQ(recorded["interaction"], connected[0]["interaction"]);
   EXPECT_GT(recorded["seconds"].get<double>(), 1.0);
-  auto wav = server_->data_dir() / "recordings" / recorded["file"].get<std::string>();
-  auto [length_s, level] = AgentChannel(wav);
-  EXPECT_GT(length_s, 1.0) << wav;
-  EXPECT_GT(level, 100.0) << "baresip's tone is not in the agent's channel of " << wav;
+  auto wav = server_.process().data_dir() / "recordings" / recorded["file"].get<std::string>();
+  ChannelLevels levels = ReadLevels(wav);
+  EXPECT_GT(levels.seconds, 1.0) << wav;
+  EXPECT_GT(levels.rms[1], 100.0) << "baresip's tone is not in the agent's channel of " << wav;
 }
 
 }  // namespace

@@ -42,13 +42,14 @@
 #include "support/server_process.h"
 #include "support/wait.h"
 #include "voice/sipp_process.h"
+#include "voice/voice_server.h"
 
 namespace hotline::itest {
 namespace {
 
 using std::chrono::milliseconds;
 
-const std::filesystem::path kHere = HOTLINE_VOICE_TESTS;
+const std::filesystem::path kHere = kVoiceTests;
 constexpr const char* kHost = "127.0.0.1";
 
 struct TortureCase {
@@ -246,20 +247,12 @@ class TortureTest : public ::testing::Test {
   static constexpr int kMaxCalls = 3;
 
   void SetUp() override {
-    sip_port_ = FreePort();
     dead_port_ = FreePort();
-    Fill(kHere / "voice_center.yaml", dir_.path() / "center.yaml",
-         {{"OFFER_TIMEOUT", "20s"},
-          {"MAX_CALLS", std::to_string(kMaxCalls)},
-          {"A2_URI", "sip:a2@127.0.0.1:" + std::to_string(FreePort())}});
-    ServerProcess::Options options;
-    options.config = dir_.path() / "center.yaml";
-    options.extra_args = {"--sip", std::string(kHost) + ":" + std::to_string(sip_port_)};
-    server_ = std::make_unique<ServerProcess>(options);
-    ASSERT_TRUE(server_->Start());
+    ASSERT_TRUE(server_.Start({{"MAX_CALLS", std::to_string(kMaxCalls)}}));
+    sip_port_ = server_.sip_port();
   }
 
-  std::string ServerLog() { return server_ ? server_->Log(8000) : ""; }
+  std::string ServerLog() { return server_.Log(); }
 
   // The message of `c` for `socket`, placeholders filled; `call_id` gets its Call-ID.
   std::string Message(const TortureCase& c, const SipSocket& socket, std::string* call_id) {
@@ -445,12 +438,8 @@ class TortureTest : public ::testing::Test {
 
   // Every interaction created ended (abandoned or completed), and at least one was created.
   void ExpectNoInteractionLeft() {
-    HttpClient http(server_->port());
-    auto login = http.Post(
-        "/api/v1/login",
-        nlohmann::json{{"username", "admin"}, {"password", server_->AdminPassword()}}.dump());
-    ASSERT_EQ(login.status, 200) << login.body;
-    std::string token = login.Json()["token"];
+    HttpClient& http = server_.http();
+    const std::string& token = server_.token();
     std::set<uint64_t> created, ended;
     uint64_t after = 0;  // the event log is read page by page, once
     bool settled = WaitUntil(
@@ -485,13 +474,13 @@ class TortureTest : public ::testing::Test {
     ExpectEveryCallSlotFree();
     ExpectNormalCallWorks();
     ExpectNoInteractionLeft();
-    std::string log = server_->Log(1 << 20);
+    std::string log = server_.process().Log(1 << 20);
     EXPECT_FALSE(std::regex_search(log, std::regex("(^|\n)error"))) << log;
-    EXPECT_EQ(server_->Stop(), 0) << "the server did not stop cleanly\n" << ServerLog();
+    EXPECT_EQ(server_.process().Stop(), 0) << "the server did not stop cleanly\n" << ServerLog();
   }
 
   TempDir dir_{"hotline-torture-"};
-  std::unique_ptr<ServerProcess> server_;
+  VoiceServer server_{dir_.path()};
   uint16_t sip_port_ = 0;
   uint16_t dead_port_ = 0;
   int serial_ = 0;

@@ -3,8 +3,6 @@
 // Each test starts its own server on free ports with tests/voice/voice_center.yaml (a menu on
 // 2000: 1 support, 2 sales) and drives calls with the scenarios in tests/voice/scenarios. What is
 // checked comes from the API (events) and the data directory (recordings), never from timing.
-#include <sndfile.h>
-
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -18,6 +16,7 @@
 #include "support/server_process.h"
 #include "support/wait.h"
 #include "voice/sipp_process.h"
+#include "voice/voice_server.h"
 
 namespace hotline::itest {
 namespace {
@@ -26,7 +25,7 @@ using nlohmann::json;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
-const std::filesystem::path kHere = HOTLINE_VOICE_TESTS;
+const std::filesystem::path kHere = kVoiceTests;
 
 // The caller waits for the server's BYE, or hangs up itself after @HOLD_MS@.
 constexpr const char* kWaitBye = R"(
@@ -62,84 +61,23 @@ constexpr const char* kGoodSdp =
     "      v=0\n      o=c 1 1 IN IP4 [local_ip]\n      s=-\n      c=IN IP4 [media_ip]\n"
     "      t=0 0\n      m=audio [media_port] RTP/AVP 0\n      a=rtpmap:0 PCMU/8000";
 
-struct ChannelLevels {
-  double rms[2] = {0, 0};
-  sf_count_t frames = 0;
-  int channels = 0;
-};
-
-ChannelLevels ReadLevels(const std::filesystem::path& wav) {
-  ChannelLevels out;
-  SF_INFO info{};
-  SNDFILE* f = sf_open(wav.c_str(), SFM_READ, &info);
-  if (f == nullptr) return out;
-  out.channels = info.channels;
-  out.frames = info.frames;
-  std::vector<short> samples(static_cast<size_t>(info.frames * info.channels));
-  sf_readf_short(f, samples.data(), info.frames);
-  sf_close(f);
-  if (info.channels != 2 || info.frames == 0) return out;
-  for (int c = 0; c < 2; ++c) {
-    double sum = 0;
-    for (sf_count_t i = 0; i < info.frames; ++i) {
-      double s = samples[static_cast<size_t>(i * 2 + c)];
-      sum += s * s;
-    }
-    out.rms[c] = std::sqrt(sum / static_cast<double>(info.frames));
-  }
-  return out;
-}
-
 class VoiceTest : public ::testing::Test {
  protected:
   void StartServer(std::map<std::string, std::string> settings = {}) {
-    sip_port_ = FreePort();
-    a2_port_ = FreePort();
-    std::map<std::string, std::string> values = {
-        {"OFFER_TIMEOUT", "20s"},
-        {"MAX_CALLS", "50"},
-        {"A2_URI", "sip:a2@127.0.0.1:" + std::to_string(a2_port_)},
-        {"TRANSFER_URI", "sip:operator@127.0.0.1:" + std::to_string(operator_port_)}};
-    for (auto& [k, v] : settings) values[k] = v;
-    Fill(kHere / "voice_center.yaml", dir_.path() / "center.yaml", values);
-    ServerProcess::Options options;
-    options.config = dir_.path() / "center.yaml";
-    options.extra_args = {"--sip", "127.0.0.1:" + std::to_string(sip_port_)};
-    server_ = std::make_unique<ServerProcess>(options);
-    ASSERT_TRUE(server_->Start());
-    http_ = std::make_unique<HttpClient>(server_->port());
-    auto login =
-        http_->Post("/api/v1/login",
-                    json{{"username", "admin"}, {"password", server_->AdminPassword()}}.dump());
-    ASSERT_EQ(login.status, 200) << login.body;
-    token_ = login.Json()["token"];
+    settings.emplace("A2_URI", "sip:a2@127.0.0.1:" + std::to_string(a2_port_));
+    settings.emplace("TRANSFER_URI", "sip:operator@127.0.0.1:" + std::to_string(operator_port_));
+    ASSERT_TRUE(server_.Start(settings));
+    http_ = &server_.http();
+    token_ = server_.token();
   }
 
-  void Ready(const std::string& agent) {
-    auto r =
-        http_->Post("/api/v1/agents/" + agent + "/presence", R"({"presence":"ready"})", token_);
-    ASSERT_EQ(r.status, 200) << r.body;
-  }
-
-  json Events() {
-    auto r = http_->Get("/api/v1/events?limit=1000", token_);
-    return r.status == 200 ? r.Json()["events"] : json::array();
-  }
-
-  // The events of `type` (in log order).
-  std::vector<json> EventsOf(const std::string& type) {
-    std::vector<json> out;
-    for (const auto& e : Events()) {
-      if (e["type"] == type) out.push_back(e["data"]);
-    }
-    return out;
-  }
-
+  void Ready(const std::string& agent) { ASSERT_TRUE(server_.Ready(agent)); }
+  json Events() { return server_.Events(); }
+  std::vector<json> EventsOf(const std::string& type) { return server_.EventsOf(type); }
   bool WaitForEvent(const std::string& type, milliseconds deadline = milliseconds(30'000)) {
-    return WaitUntil([&] { return !EventsOf(type).empty(); }, deadline);
+    return server_.WaitForEvent(type, deadline);
   }
-
-  std::string ServerLog() { return server_ ? server_->Log(8000) : ""; }
+  std::string ServerLog() { return server_.Log(); }
 
   // A caller of 2000 playing `captures` (pause in ms before each, file in
   // /usr/share/sip-tester), then waiting for the server's BYE or hanging up after `hold_ms`.
@@ -188,26 +126,14 @@ class VoiceTest : public ::testing::Test {
     return sipp;
   }
 
-  std::string Target() const { return "127.0.0.1:" + std::to_string(sip_port_); }
-
-  // The SIP password the server gave `agent` (DATA/sip-accounts: "agent username password").
-  std::string SipPassword(const std::string& agent) {
-    std::ifstream in(server_->data_dir() / "sip-accounts");
-    std::string line;
-    while (std::getline(in, line)) {
-      std::istringstream words(line);
-      std::string id, user, password;
-      if (words >> id >> user >> password && id == agent) return password;
-    }
-    return {};
-  }
+  std::string Target() const { return server_.target(); }
+  std::string SipPassword(const std::string& agent) { return server_.SipPassword(agent); }
 
   TempDir dir_{"hotline-voice-"};
-  std::unique_ptr<ServerProcess> server_;
-  std::unique_ptr<HttpClient> http_;
+  VoiceServer server_{dir_.path()};
+  HttpClient* http_ = nullptr;
   std::string token_;
-  uint16_t sip_port_ = 0;
-  uint16_t a2_port_ = 0;
+  uint16_t a2_port_ = FreePort();
   uint16_t operator_port_ = FreePort();
 };
 
@@ -235,10 +161,10 @@ TEST_F(VoiceTest, CallerReachesAgentAndTheCallIsRecorded) {
   auto recorded = EventsOf("interaction.recorded");
   EXPECT_EQ(recorded[0]["interaction"], id);
   EXPECT_GT(recorded[0]["seconds"].get<double>(), 1.0);
-  auto wav = server_->data_dir() / "recordings" / recorded[0]["file"].get<std::string>();
+  auto wav = server_.process().data_dir() / "recordings" / recorded[0]["file"].get<std::string>();
   ChannelLevels levels = ReadLevels(wav);
   ASSERT_EQ(levels.channels, 2) << wav;
-  EXPECT_GT(levels.frames, 8000);  // more than a second
+  EXPECT_GT(levels.seconds, 1.0);
   EXPECT_GT(levels.rms[0], 100.0) << "the caller's channel is silent";
   EXPECT_GT(levels.rms[1], 100.0) << "the agent's channel is silent";
   EXPECT_FALSE(EventsOf("interaction.completed").empty());
