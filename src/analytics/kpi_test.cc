@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "analytics/random_day_step.h"
 #include "base/random.h"
 #include "core/engine.h"
 
@@ -1173,57 +1174,7 @@ Figures CheckRandomDay(uint64_t seed) {
   while (now < end) {
     now += Seconds(1 + static_cast<double>(rng.Below(20)));
     engine.AdvanceTo(now);
-    switch (rng.Below(9)) {
-      case 0:
-      case 1: {
-        core::InteractionSpec spec;
-        spec.queue = QueueId(static_cast<uint32_t>(rng.Below(2)));
-        (void)engine.CreateInteraction(spec, now);
-        break;
-      }
-      case 2: {
-        AgentId a(static_cast<uint32_t>(rng.Below(c.agents.size())));
-        const uint64_t draw = rng.Below(6);
-        const Presence p = draw == 0   ? Presence::kLoggedOut
-                           : draw == 1 ? Presence::kNotReady
-                                       : Presence::kReady;
-        (void)engine.SetPresence(a, p, p == Presence::kNotReady ? "break" : "", now);
-        break;
-      }
-      case 3:
-      case 4: {  // agents answer (or now and then decline) what rings
-        for (uint32_t a = 0; a < c.agents.size(); ++a) {
-          for (const core::OfferView& o : engine.OffersOf(AgentId(a))) {
-            if (rng.Below(6) == 0) {
-              (void)engine.RejectOffer(o.id, core::RejectReason::kDeclined, now);
-            } else if (rng.Below(6) != 0) {
-              (void)engine.AcceptOffer(o.id, now);
-            }
-            break;
-          }
-        }
-        break;
-      }
-      default: {  // act on some live interaction
-        const std::vector<InteractionId> live = engine.LiveInteractions();
-        if (live.empty()) break;
-        InteractionId id = live[rng.Below(live.size())];
-        auto view = engine.interaction(id);
-        if (!view) break;
-        if (view->state == core::InteractionState::kAssigned) {
-          if (rng.Below(5) == 0) {
-            (void)engine.TransferInteraction(id, QueueId(1 - view->queue.value()), now);
-          } else {
-            (void)engine.EndInteraction(id, now);
-          }
-        } else if (view->state == core::InteractionState::kWrapping) {
-          (void)engine.CompleteWrapup(id, "", now);
-        } else if (rng.Below(3) == 0) {
-          (void)engine.CancelInteraction(id, core::CancelReason::kAbandoned, now);
-        }
-        break;
-      }
-    }
+    RandomDayStep(engine, rng, now, c.agents.size());
     for (const Event& e : engine.output().events) fold.Apply(e);
     engine.ClearOutput();
   }
