@@ -35,6 +35,10 @@ class ShardCenterPort final : public voice::CenterPort {
                     {"attributes", attributes},   {"customer", {{"phone", spec.caller}}}};
     shard_.Execute(std::move(command), "voice", [done = std::move(done)](Result<json> r) {
       if (!r.ok()) return done(r.error());
+      // Admission can refuse it at once (queue full): the caller must not wait for nothing.
+      if (r->value("state", "") == "rejected") {
+        return done(Error::FailedPrecondition("the queue did not admit the call", "queue"));
+      }
       done(r->value("id", uint64_t{0}));
     });
   }

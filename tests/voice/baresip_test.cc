@@ -30,8 +30,6 @@ using nlohmann::json;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
-const std::filesystem::path kHere = kVoiceTests;
-
 // baresip -f DIR as a child process (dies with the test: PR_SET_PDEATHSIG), output in DIR/log.
 class Baresip {
  public:
@@ -78,10 +76,10 @@ class BaresipTest : public ::testing::Test {
     auto dir = dir_.path() / ("baresip-" + agent);
     std::filesystem::create_directories(dir);
     uint16_t rtp = FreePort(/*even=*/true);
-    Fill(kHere / "baresip" / "config", dir / "config",
+    Fill(kVoiceTests / "baresip" / "config", dir / "config",
          {{"SIP_PORT", std::to_string(FreePort())},
           {"RTP_PORTS", std::to_string(rtp) + "-" + std::to_string(rtp + 3)}});
-    Fill(kHere / "baresip" / "accounts", dir / "accounts",
+    Fill(kVoiceTests / "baresip" / "accounts", dir / "accounts",
          {{"AGENT", agent},
           {"SERVER_PORT", std::to_string(server_.sip_port())},
           {"PASSWORD", server_.SipPassword(agent)}});
@@ -108,9 +106,9 @@ TEST_F(BaresipTest, RegisteredBaresipAgentAnswersAndTheCallIsRecorded) {
       "  <pause milliseconds=\"1500\"/>\n"
       "  <nop><action><exec play_pcap_audio=\"/usr/share/sip-tester/dtmf_2833_1.pcap\"/>"
       "</action></nop>\n";
-  std::ifstream hangup_in(kHere / "baresip" / "hangup.xml");
+  std::ifstream hangup_in(kVoiceTests / "baresip" / "hangup.xml");
   std::string hangup((std::istreambuf_iterator<char>(hangup_in)), {});
-  Fill(kHere / "scenarios" / "caller.xml", scenario,
+  Fill(kVoiceTests / "scenarios" / "caller.xml", scenario,
        {{"ACTIONS", press_one}, {"END_BLOCK", hangup}});
   Fill(scenario, scenario, {{"HOLD_MS", "4000"}});
   SippProcess caller(

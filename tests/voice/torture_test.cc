@@ -49,7 +49,6 @@ namespace {
 
 using std::chrono::milliseconds;
 
-const std::filesystem::path kHere = kVoiceTests;
 constexpr const char* kHost = "127.0.0.1";
 
 struct TortureCase {
@@ -83,7 +82,7 @@ TortureCase ReadCase(const std::filesystem::path& path) {
 // The cases whose file names start with `prefix`, in name order.
 std::vector<TortureCase> Cases(const std::string& prefix) {
   std::vector<std::filesystem::path> files;
-  for (const auto& entry : std::filesystem::directory_iterator(kHere / "torture")) {
+  for (const auto& entry : std::filesystem::directory_iterator(kVoiceTests / "torture")) {
     auto name = entry.path().filename().string();
     if (name.starts_with(prefix) && name.ends_with(".sip")) files.push_back(entry.path());
   }
@@ -391,7 +390,7 @@ class TortureTest : public ::testing::Test {
   // Three calls at once are answered: no call slot was leaked. Each round calls three times and
   // ends what it got; a call of an earlier message that is still ending makes a 503 and a retry.
   void ExpectEveryCallSlotFree() {
-    auto normal = ReadCase(kHere / "torture" / "normal_call.sip");
+    auto normal = ReadCase(kVoiceTests / "torture" / "normal_call.sip");
     int answered = 0;
     bool all = WaitUntil(
         [&] {
@@ -421,8 +420,9 @@ class TortureTest : public ::testing::Test {
     const std::string press_two =
         R"(<pause milliseconds="1500"/><nop><action><exec )"
         R"(play_pcap_audio="/usr/share/sip-tester/dtmf_2833_2.pcap"/></action></nop>)";
-    std::ifstream hang_up(kHere / "baresip" / "hangup.xml");  // the caller's BYE after @HOLD_MS@
-    Fill(kHere / "scenarios" / "caller.xml", scenario,
+    std::ifstream hang_up(kVoiceTests / "baresip" /
+                          "hangup.xml");  // the caller's BYE after @HOLD_MS@
+    Fill(kVoiceTests / "scenarios" / "caller.xml", scenario,
          {{"ACTIONS", press_two},
           {"END_BLOCK", std::string((std::istreambuf_iterator<char>(hang_up)), {})}});
     Fill(scenario, scenario, {{"HOLD_MS", "3000"}});

@@ -25,8 +25,6 @@ using nlohmann::json;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
-const std::filesystem::path kHere = kVoiceTests;
-
 // The caller waits for the server's BYE, or hangs up itself after @HOLD_MS@.
 constexpr const char* kWaitBye = R"(
   <recv request="BYE" timeout="60000"/>
@@ -91,7 +89,7 @@ class VoiceTest : public ::testing::Test {
                  "\"/></action></nop>\n";
     }
     auto scenario = dir_.path() / (name + ".xml");
-    Fill(kHere / "scenarios" / "caller.xml", scenario,
+    Fill(kVoiceTests / "scenarios" / "caller.xml", scenario,
          {{"ACTIONS", actions}, {"END_BLOCK", wait_bye ? kWaitBye : kHangUp}});
     Fill(scenario, scenario, {{"HOLD_MS", std::to_string(hold_ms)}});
     return Sipp(name, {Target(), "-sf", scenario.string(), "-s", "2000"});
@@ -107,7 +105,7 @@ class VoiceTest : public ::testing::Test {
   std::unique_ptr<SippProcess> Phone(const std::string& name, const std::string& agent,
                                      uint16_t port, int answer_ms = 300, int talk_ms = 3000) {
     auto scenario = dir_.path() / (name + ".xml");
-    Fill(kHere / "scenarios" / "agent.xml", scenario,
+    Fill(kVoiceTests / "scenarios" / "agent.xml", scenario,
          {{"AGENT", agent},
           {"ANSWER_MS", std::to_string(answer_ms)},
           {"TALK_MS", std::to_string(talk_ms)}});
@@ -203,10 +201,12 @@ TEST_F(VoiceTest, SupervisorListensThenBargesIn) {
   Ready("a2");
   auto phone = Phone("phone_a2", "a2", a2_port_, /*answer_ms=*/200, /*talk_ms=*/6000);
   uint16_t supervisor_port = FreePort();
-  auto supervisor = Sipp("supervisor", {"-sf", (kHere / "scenarios" / "supervisor.xml").string()},
-                         supervisor_port);
+  auto supervisor =
+      Sipp("supervisor", {"-sf", (kVoiceTests / "scenarios" / "supervisor.xml").string()},
+           supervisor_port);
   auto caller = Caller("caller", "1", /*wait_bye=*/true);
-  ASSERT_TRUE(WaitForEvent("interaction.connected")) << ServerLog();
+  ASSERT_TRUE(WaitForEvent("interaction.connected"))
+      << Events().dump() << ServerLog() << phone->Output() << caller->Output();
   uint64_t id = EventsOf("interaction.connected")[0]["interaction"];
   std::string path = "/api/v1/interactions/" + std::to_string(id) + "/monitor";
   std::string uri = "sip:supervisor@127.0.0.1:" + std::to_string(supervisor_port);
@@ -244,16 +244,28 @@ TEST_F(VoiceTest, CallerWhoHangsUpInQueueAbandons) {
   EXPECT_EQ(EventsOf("interaction.abandoned")[0]["interaction"], created[0]["interaction"]);
 }
 
+// A queue that refuses the call (full) does not leave the caller waiting: the flow goes on (here:
+// it ends) and the server hangs up.
+TEST_F(VoiceTest, CallerRefusedByAFullQueueIsHungUp) {
+  StartServer();
+  auto first = Caller("first", "2", /*wait_bye=*/false, /*hold_ms=*/8000);
+  ASSERT_TRUE(WaitForEvent("interaction.queued")) << ServerLog();
+  auto second = Caller("second", {{1500, "dtmf_2833_2.pcap"}}, /*wait_bye=*/true);
+  EXPECT_EQ(second->Wait(seconds(30)), 0) << second->Output() << ServerLog();
+  ASSERT_EQ(EventsOf("interaction.rejected").size(), 1u) << ServerLog();
+  EXPECT_EQ(first->Wait(seconds(30)), 0) << first->Output() << ServerLog();
+}
+
 // a1's phone registers (digest auth) and rings without answering: the offer times out (RONA)
 // and the call goes to a2, who answers.
 TEST_F(VoiceTest, MissedCallGoesToTheNextAgent) {
   StartServer({{"OFFER_TIMEOUT", "3s"}});
   uint16_t a1_port = FreePort();
   auto ringing = dir_.path() / "ringing.xml";
-  Fill(kHere / "scenarios" / "agent_ringing.xml", ringing, {{"AGENT", "a1"}});
+  Fill(kVoiceTests / "scenarios" / "agent_ringing.xml", ringing, {{"AGENT", "a1"}});
   auto a1_phone = Sipp("phone_a1", {"-sf", ringing.string()}, a1_port);
   auto reg = dir_.path() / "register.xml";
-  Fill(kHere / "scenarios" / "register.xml", reg,
+  Fill(kVoiceTests / "scenarios" / "register.xml", reg,
        {{"USER", "a1"},
         {"PASSWORD", SipPassword("a1")},
         {"CONTACT_PORT", std::to_string(a1_port)},
@@ -281,7 +293,7 @@ TEST_F(VoiceTest, MissedCallGoesToTheNextAgent) {
 TEST_F(VoiceTest, RegistrationWithAWrongPasswordIsRefused) {
   StartServer();
   auto reg = dir_.path() / "register.xml";
-  Fill(kHere / "scenarios" / "register.xml", reg,
+  Fill(kVoiceTests / "scenarios" / "register.xml", reg,
        {{"USER", "a1"},
         {"PASSWORD", "wrong-password"},
         {"CONTACT_PORT", "5999"},
@@ -328,7 +340,7 @@ TEST_F(VoiceTest, TransferBridgesTheCallerToAnotherPhone) {
 TEST_F(VoiceTest, UnknownNumberIs404) {
   StartServer();
   auto scenario = dir_.path() / "unknown.xml";
-  Fill(kHere / "scenarios" / "expect_status.xml", scenario,
+  Fill(kVoiceTests / "scenarios" / "expect_status.xml", scenario,
        {{"NUMBER", "9999"}, {"SDP", kGoodSdp}, {"STATUS", "404"}, {"CHECKS", ""}});
   auto sipp = Sipp("unknown", {Target(), "-sf", scenario.string()});
   EXPECT_EQ(sipp->Wait(seconds(20)), 0) << sipp->Output() << ServerLog();
@@ -340,13 +352,13 @@ TEST_F(VoiceTest, OfferWithoutG711Is488) {
   std::string opus =
       "      v=0\n      o=c 1 1 IN IP4 [local_ip]\n      s=-\n      c=IN IP4 [media_ip]\n"
       "      t=0 0\n      m=audio [media_port] RTP/AVP 96\n      a=rtpmap:96 opus/48000/2";
-  Fill(kHere / "scenarios" / "expect_status.xml", scenario,
+  Fill(kVoiceTests / "scenarios" / "expect_status.xml", scenario,
        {{"NUMBER", "2000"}, {"SDP", opus}, {"STATUS", "488"}, {"CHECKS", ""}});
   auto sipp = Sipp("opus", {Target(), "-sf", scenario.string()});
   EXPECT_EQ(sipp->Wait(seconds(20)), 0) << sipp->Output() << ServerLog();
 
   auto garbage = dir_.path() / "garbage.xml";
-  Fill(kHere / "scenarios" / "expect_status.xml", garbage,
+  Fill(kVoiceTests / "scenarios" / "expect_status.xml", garbage,
        {{"NUMBER", "2000"}, {"SDP", "      this is not SDP"}, {"STATUS", "488"}, {"CHECKS", ""}});
   auto bad = Sipp("garbage", {Target(), "-sf", garbage.string()});
   EXPECT_EQ(bad->Wait(seconds(20)), 0) << bad->Output() << ServerLog();
@@ -358,7 +370,7 @@ TEST_F(VoiceTest, OverCapacityIs503WithRetryAfter) {
   auto holder = Caller("holder", "2", /*wait_bye=*/false, /*hold_ms=*/4000);
   ASSERT_TRUE(WaitForEvent("interaction.queued")) << ServerLog();
   auto scenario = dir_.path() / "busy.xml";
-  Fill(kHere / "scenarios" / "expect_status.xml", scenario,
+  Fill(kVoiceTests / "scenarios" / "expect_status.xml", scenario,
        {{"NUMBER", "2000"},
         {"SDP", kGoodSdp},
         {"STATUS", "503"},

@@ -21,12 +21,19 @@ std::optional<std::string> RejectionFor(int status) {
 void CallCenter::Impl::OnNotice(const EngineNotice& notice) {
   switch (notice.kind) {
     case EngineNotice::Kind::kOffered:
+    case EngineNotice::Kind::kLeftQueue:
       if (!call_by_interaction.contains(notice.interaction)) {
-        if (early_notices.size() >= kMaxEarlyNotices) early_notices.clear();
-        early_notices[notice.interaction].push_back(notice);
+        // Perhaps ours, its interaction.create not answered yet; otherwise not a call of ours.
+        if (pending_creates > 0 && early_notices.size() < kMaxEarlyNotices) {
+          early_notices[notice.interaction].push_back(notice);
+        }
         return;
       }
-      RingAgent(notice);
+      if (notice.kind == EngineNotice::Kind::kOffered) {
+        RingAgent(notice);
+      } else {
+        LeaveQueue(notice);
+      }
       return;
     case EngineNotice::Kind::kOfferOver:
       StopRing(notice.offer, /*hangup=*/true);
@@ -36,31 +43,31 @@ void CallCenter::Impl::OnNotice(const EngineNotice& notice) {
       return;
     case EngineNotice::Kind::kConnected:
       return;  // bridged when the phone's answer was accepted
-    case EngineNotice::Kind::kLeftQueue: {
-      early_notices.erase(notice.interaction);
-      auto it = call_by_interaction.find(notice.interaction);
-      if (it == call_by_interaction.end()) return;
-      Call* call = FindCall(it->second);
-      call_by_interaction.erase(it);
-      if (call == nullptr) return;
-      StopRingsOf(call->id);
-      call->queued = false;
-      call->interaction = 0;
-      flow::QueueOutcome outcome = notice.reason == "timed_out"  ? flow::QueueOutcome::kTimedOut
-                                   : notice.reason == "rejected" ? flow::QueueOutcome::kRejected
-                                                                 : flow::QueueOutcome::kExited;
-      call->run->QueueEnded(outcome, center->Now());
-      Drive(*call);
-      return;
-    }
   }
 }
 
+void CallCenter::Impl::LeaveQueue(const EngineNotice& notice) {
+  auto it = call_by_interaction.find(notice.interaction);
+  Call* call = FindCall(it->second);
+  call_by_interaction.erase(it);
+  if (call == nullptr) return;
+  StopRingsOf(call->id);
+  call->queued = false;
+  call->interaction = 0;
+  flow::QueueOutcome outcome = notice.reason == "timed_out"  ? flow::QueueOutcome::kTimedOut
+                               : notice.reason == "rejected" ? flow::QueueOutcome::kRejected
+                                                             : flow::QueueOutcome::kExited;
+  call->run->QueueEnded(outcome, center->Now());
+  Drive(*call);
+}
+
 void CallCenter::Impl::ReplayEarlyNotices(uint64_t interaction) {
-  auto it = early_notices.find(interaction);
-  if (it == early_notices.end()) return;
-  std::vector<EngineNotice> notices = std::move(it->second);
-  early_notices.erase(it);
+  std::vector<EngineNotice> notices;
+  if (auto it = early_notices.find(interaction); it != early_notices.end()) {
+    notices = std::move(it->second);
+    early_notices.erase(it);
+  }
+  if (pending_creates == 0) early_notices.clear();  // what is left was about others
   for (const auto& notice : notices) OnNotice(notice);
 }
 

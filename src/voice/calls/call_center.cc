@@ -156,9 +156,12 @@ void CallCenter::Impl::Apply(Call& call, const flow::Effect& effect) {
       VoiceInteraction spec{effect.queue, effect.priority, effect.attributes, call.caller,
                             call.dialed};
       call.queued = true;
+      pending_creates += 1;
       center->CreateInteraction(spec, [this, id = call.id](Result<uint64_t> created) {
+        pending_creates -= 1;
         Call* c = FindCall(id);
         if (!created.ok()) {
+          if (pending_creates == 0) early_notices.clear();
           Log(LogLevel::kWarn, "voice", "interaction not created: {}", created.error().message);
           if (c != nullptr) {
             c->queued = false;
@@ -169,6 +172,8 @@ void CallCenter::Impl::Apply(Call& call, const flow::Effect& effect) {
         }
         if (c == nullptr || !c->queued) {  // the caller left meanwhile
           center->CancelInteraction(*created, c == nullptr ? "abandoned" : "exited");
+          early_notices.erase(*created);
+          if (pending_creates == 0) early_notices.clear();
           return;
         }
         c->interaction = *created;

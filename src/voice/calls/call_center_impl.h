@@ -94,6 +94,7 @@ struct CallCenter::Impl {
   // Notices about interactions whose interaction.create answer has not arrived yet (the event
   // stream and the command's answer race); replayed once the interaction is known.
   std::unordered_map<uint64_t, std::vector<EngineNotice>> early_notices;
+  int pending_creates = 0;  // interaction.create commands not answered yet
 
   std::unordered_map<uint64_t, std::unique_ptr<Call>> calls;
   std::unordered_map<sip::CallId, uint64_t> call_by_sip;          // customer leg -> call
@@ -154,6 +155,7 @@ struct CallCenter::Impl {
   // ---- agent side (call_agents.cc) ----
   void OnNotice(const EngineNotice& notice);
   void ReplayEarlyNotices(uint64_t interaction);
+  void LeaveQueue(const EngineNotice& notice);  // the engine ended its wait (timeout, exit...)
   void StopRingsOf(uint64_t call_id);
   void OnAgentSipEvent(const sip::CallEvent& event);
   void RingAgent(const EngineNotice& notice);

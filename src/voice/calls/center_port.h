@@ -47,7 +47,8 @@ struct EngineNotice {
 class CenterPort {
  public:
   virtual ~CenterPort() = default;
-  // interaction.create on the voice channel; done with the new interaction's id.
+  // interaction.create on the voice channel; done with the new interaction's id, or an error
+  // when it was not created or its queue refused it at once (admission).
   virtual void CreateInteraction(const VoiceInteraction& spec,
                                  std::function<void(Result<uint64_t>)> done) = 0;
   virtual void AcceptOffer(uint64_t offer, std::function<void(Status)> done) = 0;
